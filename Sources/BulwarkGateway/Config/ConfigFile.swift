@@ -1,0 +1,289 @@
+import BulwarkHTTP
+import Yams
+
+/// The YAML file, checked against the schema: every key must be known (a typo must not silently
+/// disable a protection), and every value must have the expected shape.
+struct ConfigFile {
+    /// Scalar leaves by dotted key (`listen.port`), handed to swift-configuration for layering.
+    var scalars: [String: String] = [:]
+    var upstreams: [UpstreamConfig] = []
+    var routes: [RouteConfig] = []
+    var trustedProxies: [String] = []
+    var notYetEnforced: [String] = []
+
+    static func parse(yaml: String) throws -> ConfigFile {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigError(key: "file", "not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
+        }
+        var file = ConfigFile()
+        guard let root else { return file }
+        let top = try mapping(root, key: "(top level)")
+        for (name, value) in top {
+            switch name {
+            case "listen":
+                try file.scalarMap(value, key: "listen", allowed: ["host", "port"])
+            case "state":
+                file.scalars["state"] = try scalar(value, key: "state")
+            case "drain-timeout":
+                file.scalars["drain-timeout"] = try scalar(value, key: "drain-timeout")
+            case "threads":
+                file.scalars["threads"] = try scalar(value, key: "threads")
+            case "max-connections":
+                file.scalars["max-connections"] = try scalar(value, key: "max-connections")
+            case "client-idle-timeout":
+                file.scalars["client-idle-timeout"] = try scalar(value, key: "client-idle-timeout")
+            case "logging":
+                try file.scalarMap(value, key: "logging", allowed: ["format", "file", "rotate", "keep", "level", "access"])
+            case "admin":
+                try file.scalarMap(value, key: "admin", allowed: ["key"])
+            case "trusted-proxies":
+                file.trustedProxies = try sequence(value, key: "trusted-proxies").enumerated().map { index, node in
+                    try scalar(node, key: "trusted-proxies[\(index)]")
+                }
+            case "upstreams":
+                for (upstreamName, upstreamNode) in try mapping(value, key: "upstreams") {
+                    file.upstreams.append(try parseUpstream(name: upstreamName, upstreamNode, into: &file))
+                }
+            case "routes":
+                for (index, node) in try sequence(value, key: "routes").enumerated() {
+                    file.routes.append(try parseRoute(node, key: "routes[\(index)]", into: &file))
+                }
+            case "protection":
+                try validateProtection(value)
+                file.notYetEnforced.append("protection")
+            default:
+                throw unknown(name, at: nil, allowed: [
+                    "listen", "state", "upstreams", "routes", "protection", "logging", "admin", "trusted-proxies",
+                    "drain-timeout", "threads", "max-connections", "client-idle-timeout",
+                ])
+            }
+        }
+        return file
+    }
+
+    private mutating func scalarMap(_ node: Node, key: String, allowed: [String]) throws {
+        for (name, value) in try Self.mapping(node, key: key) {
+            guard allowed.contains(name) else { throw Self.unknown(name, at: key, allowed: allowed) }
+            scalars["\(key).\(name)"] = try Self.scalar(value, key: "\(key).\(name)")
+        }
+    }
+
+    private static func parseUpstream(name: String, _ node: Node, into file: inout ConfigFile) throws -> UpstreamConfig {
+        let key = "upstreams.\(name)"
+        guard RouteNames.isValid(name) else {
+            throw ConfigError(key: key, "upstream names use letters, digits, '-' and '_' only")
+        }
+        var urlText: String?
+        var upstream = UpstreamConfig(name: name, host: "", port: 0)
+        let allowed = ["url", "timeout", "connect-timeout", "max-idle", "retry", "breaker"]
+        for (field, value) in try mapping(node, key: key) {
+            let fieldKey = "\(key).\(field)"
+            switch field {
+            case "url": urlText = try scalar(value, key: fieldKey)
+            case "timeout": upstream.timeout = try duration(value, key: fieldKey)
+            case "connect-timeout": upstream.connectTimeout = try duration(value, key: fieldKey)
+            case "max-idle": upstream.maxIdlePerLoop = try integer(value, key: fieldKey, range: 0...10_000)
+            case "retry":
+                var retry = RetryConfig()
+                for (retryField, retryValue) in try mapping(value, key: fieldKey) {
+                    let retryKey = "\(fieldKey).\(retryField)"
+                    switch retryField {
+                    case "attempts": retry.attempts = try integer(retryValue, key: retryKey, range: 1...20)
+                    case "base": retry.base = try duration(retryValue, key: retryKey)
+                    case "max": retry.max = try duration(retryValue, key: retryKey)
+                    case "on":
+                        retry.on = try sequence(retryValue, key: retryKey).enumerated().map { index, item in
+                            let text = try scalar(item, key: "\(retryKey)[\(index)]")
+                            guard ["connect", "timeout"].contains(text) || (Int(text).map { (500...599).contains($0) } ?? false) else {
+                                throw ConfigError(key: "\(retryKey)[\(index)]", "'\(text)' is not connect, timeout or a 5xx status")
+                            }
+                            return text
+                        }
+                    default: throw unknown(retryField, at: fieldKey, allowed: ["attempts", "base", "max", "on"])
+                    }
+                }
+                upstream.retry = retry
+                file.notYetEnforced.append("\(fieldKey)")
+            case "breaker":
+                var breaker = BreakerConfig()
+                for (breakerField, breakerValue) in try mapping(value, key: fieldKey) {
+                    let breakerKey = "\(fieldKey).\(breakerField)"
+                    switch breakerField {
+                    case "failures": breaker.failures = try integer(breakerValue, key: breakerKey, range: 1...10_000)
+                    case "recovery": breaker.recovery = try duration(breakerValue, key: breakerKey)
+                    default: throw unknown(breakerField, at: fieldKey, allowed: ["failures", "recovery"])
+                    }
+                }
+                upstream.breaker = breaker
+                file.notYetEnforced.append("\(fieldKey)")
+            default:
+                throw unknown(field, at: key, allowed: allowed)
+            }
+        }
+        guard let urlText else { throw ConfigError(key: "\(key).url", "is required") }
+        guard let address = ConfigValueParser.upstreamURL(urlText) else {
+            throw ConfigError(key: "\(key).url", "'\(urlText)' is not an http://host:port URL")
+        }
+        upstream.host = address.host
+        upstream.port = address.port
+        return upstream
+    }
+
+    private static func parseRoute(_ node: Node, key: String, into file: inout ConfigFile) throws -> RouteConfig {
+        var path: String?
+        var upstreamName: String?
+        var maxBody = GatewayConfig.defaultMaxBody
+        var limits: [RateLimitConfig] = []
+        var screen: [String] = []
+        for (field, value) in try mapping(node, key: key) {
+            let fieldKey = "\(key).\(field)"
+            switch field {
+            case "path": path = try scalar(value, key: fieldKey)
+            case "upstream": upstreamName = try scalar(value, key: fieldKey)
+            case "max-body":
+                let text = try scalar(value, key: fieldKey)
+                guard let size = ConfigValueParser.size(text) else {
+                    throw ConfigError(key: fieldKey, "'\(text)' is not a size (e.g. 512KB, 50MB, 1GB)")
+                }
+                maxBody = size
+            case "limits":
+                for (index, limitNode) in try sequence(value, key: fieldKey).enumerated() {
+                    limits.append(try parseLimit(limitNode, key: "\(fieldKey)[\(index)]"))
+                }
+                file.notYetEnforced.append(fieldKey)
+            case "screen":
+                screen = try sequence(value, key: fieldKey).enumerated().map { index, item in
+                    let text = try scalar(item, key: "\(fieldKey)[\(index)]")
+                    guard ["sqli", "xss", "cmdi", "traversal"].contains(text) else {
+                        throw ConfigError(key: "\(fieldKey)[\(index)]", "'\(text)' is not one of sqli, xss, cmdi, traversal")
+                    }
+                    return text
+                }
+                file.notYetEnforced.append(fieldKey)
+            default:
+                throw unknown(field, at: key, allowed: ["path", "upstream", "max-body", "limits", "screen"])
+            }
+        }
+        guard let path else { throw ConfigError(key: "\(key).path", "is required") }
+        guard let upstreamName else { throw ConfigError(key: "\(key).upstream", "is required") }
+        let pattern: PathPattern
+        do {
+            pattern = try PathPattern(path)
+        } catch {
+            throw ConfigError(key: "\(key).path", String(describing: error))
+        }
+        var route = RouteConfig(pattern: pattern, upstream: upstreamName, maxBody: maxBody)
+        route.limits = limits
+        route.screen = screen
+        return route
+    }
+
+    private static func parseLimit(_ node: Node, key: String) throws -> RateLimitConfig {
+        var per: String?
+        var rate: (count: Int, perSeconds: Int)?
+        var burst: Int?
+        for (field, value) in try mapping(node, key: key) {
+            let fieldKey = "\(key).\(field)"
+            switch field {
+            case "per":
+                let text = try scalar(value, key: fieldKey)
+                guard ["ip", "user", "key"].contains(text) else { throw ConfigError(key: fieldKey, "'\(text)' is not one of ip, user, key") }
+                per = text
+            case "rate":
+                let text = try scalar(value, key: fieldKey)
+                guard let parsed = ConfigValueParser.rate(text) else {
+                    throw ConfigError(key: fieldKey, "'\(text)' is not a rate (e.g. 60/min, 10/sec, 1000/hour)")
+                }
+                rate = parsed
+            case "burst": burst = try integer(value, key: fieldKey, range: 1...1_000_000_000)
+            default: throw unknown(field, at: key, allowed: ["per", "rate", "burst"])
+            }
+        }
+        guard let per else { throw ConfigError(key: "\(key).per", "is required") }
+        guard let rate else { throw ConfigError(key: "\(key).rate", "is required") }
+        return RateLimitConfig(per: per, count: rate.count, perSeconds: rate.perSeconds, burst: burst)
+    }
+
+    private static func validateProtection(_ node: Node) throws {
+        for (field, value) in try mapping(node, key: "protection") {
+            switch field {
+            case "ddos":
+                for (ddosField, ddosValue) in try mapping(value, key: "protection.ddos") {
+                    let ddosKey = "protection.ddos.\(ddosField)"
+                    switch ddosField {
+                    case "per-ip":
+                        let text = try scalar(ddosValue, key: ddosKey)
+                        guard ConfigValueParser.rate(text) != nil else { throw ConfigError(key: ddosKey, "'\(text)' is not a rate (e.g. 100/min)") }
+                    case "block": _ = try duration(ddosValue, key: ddosKey)
+                    default: throw unknown(ddosField, at: "protection.ddos", allowed: ["per-ip", "block"])
+                    }
+                }
+            case "abuse":
+                for (abuseField, abuseValue) in try mapping(value, key: "protection.abuse") {
+                    let abuseKey = "protection.abuse.\(abuseField)"
+                    switch abuseField {
+                    case "events": _ = try integer(abuseValue, key: abuseKey, range: 1...1_000_000)
+                    case "window": _ = try duration(abuseValue, key: abuseKey)
+                    default: throw unknown(abuseField, at: "protection.abuse", allowed: ["events", "window"])
+                    }
+                }
+            default: throw unknown(field, at: "protection", allowed: ["ddos", "abuse"])
+            }
+        }
+    }
+
+    // MARK: shape helpers
+
+    static func unknown(_ name: String, at parent: String?, allowed: [String]) -> ConfigError {
+        let key = parent.map { "\($0).\(name)" } ?? name
+        return ConfigError(key: key, "unknown key (expected one of: \(allowed.joined(separator: ", ")))")
+    }
+
+    static func mapping(_ node: Node, key: String) throws -> [(String, Node)] {
+        guard let mapping = node.mapping else { throw ConfigError(key: key, "must be a mapping of keys to values") }
+        var seen: Set<String> = []
+        return try mapping.map { pair in
+            guard let name = pair.key.string else { throw ConfigError(key: key, "has a key that is not a string") }
+            guard seen.insert(name).inserted else { throw ConfigError(key: "\(key).\(name)", "appears twice") }
+            return (name, pair.value)
+        }
+    }
+
+    static func sequence(_ node: Node, key: String) throws -> [Node] {
+        guard let sequence = node.sequence else { throw ConfigError(key: key, "must be a list") }
+        return Array(sequence)
+    }
+
+    static func scalar(_ node: Node, key: String) throws -> String {
+        guard let scalar = node.scalar else { throw ConfigError(key: key, "must be a single value, not a list or mapping") }
+        return scalar.string
+    }
+
+    static func duration(_ node: Node, key: String) throws -> Duration {
+        let text = try scalar(node, key: key)
+        guard let value = ConfigValueParser.duration(text) else {
+            throw ConfigError(key: key, "'\(text)' is not a duration (e.g. 250ms, 30s, 5m, 1h)")
+        }
+        return value
+    }
+
+    static func integer(_ node: Node, key: String, range: ClosedRange<Int>) throws -> Int {
+        let text = try scalar(node, key: key)
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigError(key: key, "'\(text)' is not an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+}
+
+/// Names usable in URLs and metric labels.
+enum RouteNames {
+    static func isValid(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64
+            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+    }
+}
+

@@ -1,0 +1,82 @@
+import BulwarkHTTP
+import BulwarkTelemetry
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wires a whole `bulwark serve` process: logging, metrics, the sample service when there is no
+/// upstream, the gateway, and signal handling. The services are ordered so that on SIGTERM the
+/// gateway drains first while the sample it fronts is still up.
+public enum GatewayLauncher {
+    /// Runs until SIGTERM/SIGINT; returns the process exit code.
+    public static func run(config: GatewayConfig) async -> Int32 {
+        let level = LogLevelName.parse(config.logging.level) ?? .info
+        if config.logging.format == "text" {
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardOutput(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        } else {
+            LoggingSetup.bootstrapJSON(level: level)
+        }
+        var logger = Logger(label: "bulwark.gateway")
+        logger.logLevel = level
+        let metrics = MetricsExporter()
+        metrics.bootstrapGlobally()
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var sample: SampleUpstream?
+        if config.useSampleUpstream {
+            let handoff = SampleUpstream()
+            sample = handoff
+            var sampleLogger = Logger(label: "bulwark.sample")
+            sampleLogger.logLevel = .warning
+            let app = SampleService.makeApplication(host: "127.0.0.1", port: 0, logger: sampleLogger) { port in
+                if let port { handoff.publish(port: port) }
+            }
+            services.append(.init(service: app))
+        }
+        let routes = config.routes
+        let gateway = GatewayService(config: config, metrics: metrics, logger: logger, sample: sample) { address in
+            StartupBanner.print(address: address, routes: routes.map(\.pattern.pattern), usesSample: config.useSampleUpstream)
+        }
+        services.append(.init(service: gateway))
+        let group = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [.sigquit], logger: logger))
+        do {
+            try await group.run()
+            return 0
+        } catch {
+            logger.critical("gateway stopped with an error", metadata: ["error": "\(error)"])
+            let message = "bulwark: \(error)\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            return 1
+        }
+    }
+}
+
+/// What an operator sees first: where it listens and what to try.
+enum StartupBanner {
+    static func print(address: SocketAddress, routes: [String], usesSample: Bool) {
+        let base = "http://\(address.ipAddress ?? "127.0.0.1"):\(address.port ?? 0)"
+        var lines = ["bulwark listening on \(base)"]
+        lines.append("  try: curl -i \(base)/health/ready")
+        lines.append("       curl -s \(base)/health/check")
+        lines.append("       curl -s \(base)/metrics")
+        if usesSample {
+            lines.append("       curl -s \(base)/   (built-in sample service)")
+            lines.append("       curl -s -X POST \(base)/score -H 'content-type: application/json' -d '{\"project_id\":\"P-1\",\"name\":\"Bridge\",\"budget\":2500000,\"duration_days\":300,\"crew_size\":40}'")
+            lines.append("       printf 'project_id,name,budget,duration_days,crew_size\\nP-1,Bridge,2500000,300,40\\n' | curl -s -X POST \(base)/upload -H 'content-type: text/csv' --data-binary @-")
+        } else {
+            lines.append("  routes: \(routes.joined(separator: ", "))")
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        _ = text.withCString { write(2, $0, strlen($0)) }
+    }
+}

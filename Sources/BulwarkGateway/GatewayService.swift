@@ -1,0 +1,114 @@
+import BulwarkCore
+import BulwarkHTTP
+import BulwarkOps
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// `bulwark serve` as a swift-service-lifecycle `Service`: binds the gateway, reports where it
+/// listens, waits for graceful shutdown, then drains (readiness turns 503 first), runs the
+/// registered shutdown handlers and stops.
+public final class GatewayService: Service, Sendable {
+    public let config: GatewayConfig
+    public let health: HealthRegistry
+    public let drain: DrainState
+    public let metrics: MetricsExporter
+    public let shutdown: ShutdownCoordinator
+    public let version: String
+    private let logger: Logger
+    private let sample: SampleUpstream?
+    private let onListening: @Sendable (SocketAddress) async -> Void
+
+    public init(
+        config: GatewayConfig,
+        metrics: MetricsExporter,
+        logger: Logger,
+        version: String = BulwarkVersion.current,
+        health: HealthRegistry = HealthRegistry(),
+        drain: DrainState = DrainState(),
+        shutdown: ShutdownCoordinator = ShutdownCoordinator(),
+        sample: SampleUpstream? = nil,
+        onListening: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
+    ) {
+        self.config = config
+        self.metrics = metrics
+        self.logger = logger
+        self.version = version
+        self.health = health
+        self.drain = drain
+        self.shutdown = shutdown
+        self.sample = sample
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: config.threads)
+        do {
+            let server = try await start(group: group)
+            if let address = server.localAddress { await onListening(address) }
+            try? await gracefulShutdown()
+            drain.beginDraining()
+            logger.notice("draining", metadata: ["timeout_ms": "\(config.drainTimeout.components.seconds * 1000)"])
+            let finished = await server.drain(timeout: config.drainTimeout, clock: ContinuousClock())
+            if !finished {
+                logger.warning("drain timeout reached; closing remaining connections")
+            }
+            _ = await shutdown.runAll()
+            logger.notice("stopped")
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+    }
+
+    private func start(group: MultiThreadedEventLoopGroup) async throws -> GatewayServer {
+        var upstreams = config.upstreams
+        if let sample, let index = upstreams.firstIndex(where: { $0.name == SampleUpstream.name }) {
+            upstreams[index].port = await sample.port()
+        }
+        var targets: [UpstreamTarget] = []
+        for upstream in upstreams {
+            let address: SocketAddress
+            do {
+                address = try SocketAddress.makeAddressResolvingHost(upstream.host, port: upstream.port)
+            } catch {
+                throw ConfigError(key: "upstreams.\(upstream.name).url", "cannot resolve host '\(upstream.host)': \(error)")
+            }
+            targets.append(UpstreamTarget(
+                name: upstream.name, address: address, timeout: upstream.timeout.timeAmount,
+                connectTimeout: upstream.connectTimeout.timeAmount, maxIdlePerLoop: upstream.maxIdlePerLoop))
+            health.register(UpstreamProbe.check(name: upstream.name, address: address, group: group))
+        }
+        let routes = config.routes.compactMap { route -> RouteEntry? in
+            guard let index = upstreams.firstIndex(where: { $0.name == route.upstream }) else { return nil }
+            return RouteEntry(pattern: route.pattern, upstreamIndex: index, maxBody: route.maxBody)
+        }
+        let control = ControlResponder(health: health, drain: drain, metrics: metrics, version: version)
+        var accessLogger = Logger(label: "bulwark.access")
+        accessLogger.logLevel = logger.logLevel
+        let runtime = ProxyRuntime(
+            routes: routes, upstreams: targets, securityHeaders: .standard,
+            forwarded: ForwardedHeadersPolicy(trustedProxies: Set(config.trustedProxies)),
+            accessLog: AccessLogger(logger: accessLogger, enabled: config.logging.access),
+            metrics: RequestMetrics(factory: metrics.factory), control: control, logger: logger,
+            clientIdleTimeout: config.clientIdleTimeout.timeAmount, maxConnections: config.maxConnections)
+        let server = try await GatewayServer.start(host: config.host, port: config.port, group: group, runtime: runtime)
+        logger.notice("listening", metadata: [
+            "address": "\(server.localAddress?.description ?? "?")",
+            "upstreams": "\(upstreams.map { "\($0.name)=\($0.url)" }.joined(separator: ","))",
+        ])
+        if !config.notYetEnforced.isEmpty {
+            logger.warning("configured but not enforced by this version", metadata: [
+                "keys": "\(config.notYetEnforced.joined(separator: ", "))",
+            ])
+        }
+        return server
+    }
+}
+
+/// The version string reported by health routes and `--version`.
+public enum BulwarkVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,68 @@
+import BulwarkHTTP
+import NIOCore
+import NIOHTTP1
+
+/// One request/response pair on a client connection, from its head to the access-log record.
+final class Exchange {
+    enum Phase {
+        /// Answered by Bulwark itself (control route or error); request body parts are discarded.
+        case local
+        /// Waiting for an upstream connection; request parts queue in `pending`.
+        case connecting
+        /// Bound to an upstream connection.
+        case streaming
+    }
+
+    let head: HTTPRequestHead
+    let requestID: String
+    let path: String
+    let clientIP: String
+    let started: NIODeadline
+    let keepAlive: Bool
+    let hasBody: Bool
+    var phase: Phase = .local
+    var routeLabel = "unmatched"
+    var upstreamIndex = -1
+    var maxBody = Int.max
+    var upstreamHead: HTTPRequestHead?
+    var upstream: UpstreamConnection?
+    var pending: [HTTPClientRequestPart] = []
+    var pendingBytes = 0
+    /// May be replayed on a fresh connection if a reused one turns out dead before answering.
+    var idempotent = false
+    var reusedConnection = false
+    var attempts = 0
+    var isControl = false
+
+    var bytesIn = 0
+    var bytesOut = 0
+    var status = 0
+    var errorCode: String?
+    var requestComplete = false
+    var responseStarted = false
+    var responseComplete = false
+    var closeAfterResponse = false
+    var logged = false
+
+    var lastActivity: NIODeadline
+    var timeout: Scheduled<Void>?
+
+    init(head: HTTPRequestHead, requestID: String, path: String, clientIP: String, now: NIODeadline) {
+        self.head = head
+        self.requestID = requestID
+        self.path = path
+        self.clientIP = clientIP
+        self.started = now
+        self.lastActivity = now
+        self.keepAlive = head.isKeepAlive
+        let declared = head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
+        self.hasBody = declared > 0 || head.headers.contains(name: "transfer-encoding")
+    }
+
+    var isFinished: Bool { requestComplete && responseComplete }
+
+    func cancelTimeout() {
+        timeout?.cancel()
+        timeout = nil
+    }
+}

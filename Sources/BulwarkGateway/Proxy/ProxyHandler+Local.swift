@@ -1,0 +1,91 @@
+import BulwarkCore
+import BulwarkHTTP
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+
+/// Responses Bulwark writes itself (errors, control routes) and the per-request record.
+extension ProxyHandler {
+    /// Writes a complete local response with the same headers every response gets.
+    func respondLocal(_ response: LocalResponse, exchange: Exchange) {
+        guard let context, !exchange.responseStarted else { return }
+        exchange.phase = .local
+        exchange.responseStarted = true
+        exchange.status = response.status.code
+        if exchange.errorCode == nil { exchange.errorCode = response.errorCode }
+        let close = response.closeConnection || !exchange.keepAlive || (exchange.hasBody && !exchange.requestComplete)
+        exchange.closeAfterResponse = exchange.closeAfterResponse || close
+
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(response.headers.count + runtime.securityHeaders.count + 3)
+        for field in response.headers {
+            headers.add(name: field.name.canonicalName, value: field.value)
+        }
+        for header in runtime.securityHeaders { headers.add(name: header.name, value: header.value) }
+        headers.add(name: RequestIDPolicy.headerName, value: exchange.requestID)
+        let body = response.body
+        headers.add(name: "Content-Length", value: String(body.utf8.count))
+        if exchange.closeAfterResponse { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(
+            version: exchange.head.version, status: HTTPResponseStatus(statusCode: response.status.code), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if exchange.head.method != .HEAD, !body.isEmpty {
+            let buffer = context.channel.allocator.buffer(string: body)
+            exchange.bytesOut += buffer.readableBytes
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        exchange.responseComplete = true
+        if exchange.closeAfterResponse || exchange.requestComplete { finish(exchange) }
+        let closeAfter = exchange.closeAfterResponse
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [weak self] _ in
+            if closeAfter { self?.closeClient() }
+        }
+    }
+
+    /// Control routes are async (health checks may wait); the answer hops back to this loop.
+    func answerControlRoute(_ exchange: Exchange) {
+        guard let context else { return }
+        let responder = runtime.control
+        let method = HTTPRequest.Method(exchange.head.method.rawValue) ?? .get
+        let path = exchange.path
+        let requestID = exchange.requestID
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let exchangeBox = NIOLoopBound(exchange, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        Task {
+            let response = await responder.respond(method: method, path: Substring(path), requestID: requestID)
+                ?? .problem(BulwarkError(ErrorCatalog.notFound), requestID: requestID, path: path)
+            eventLoop.execute {
+                let handler = handler.value
+                let exchange = exchangeBox.value
+                guard handler.exchange === exchange else { return }
+                handler.respondLocal(response, exchange: exchange)
+            }
+        }
+    }
+
+    /// Ends an exchange: access-log record and metrics, exactly once.
+    func finish(_ exchange: Exchange) {
+        if !exchange.logged { log(exchange) }
+        if self.exchange === exchange, exchange.isFinished || exchange.closeAfterResponse {
+            self.exchange = nil
+        }
+    }
+
+    func log(_ exchange: Exchange) {
+        exchange.logged = true
+        let elapsed = NIODeadline.now() - exchange.started
+        let status = exchange.status == 0 ? 499 : exchange.status
+        loop.metrics.record(
+            RequestMetrics.Key(method: exchange.head.method.rawValue, route: exchange.routeLabel, status: status),
+            durationNanoseconds: elapsed.nanoseconds)
+        guard runtime.accessLog.enabled else { return }
+        runtime.accessLog.log(
+            AccessLogRecord(
+                method: exchange.head.method.rawValue, path: exchange.path, route: exchange.routeLabel, status: status,
+                durationMilliseconds: Double(elapsed.nanoseconds) / 1_000_000, bytesIn: exchange.bytesIn,
+                bytesOut: exchange.bytesOut, requestID: exchange.requestID, clientIP: exchange.clientIP,
+                upstream: exchange.upstreamIndex >= 0 ? runtime.upstreams[exchange.upstreamIndex].name : nil,
+                errorCode: exchange.errorCode))
+    }
+}

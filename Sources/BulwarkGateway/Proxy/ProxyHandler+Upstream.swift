@@ -1,0 +1,217 @@
+import BulwarkCore
+import BulwarkHTTP
+import NIOCore
+import NIOHTTP1
+
+/// The upstream half of the proxy: obtaining a connection, relaying the response, and turning
+/// every upstream failure into the right answer for the client.
+extension ProxyHandler {
+    func startUpstream(_ exchange: Exchange) {
+        let pool = loop.pools[exchange.upstreamIndex]
+        exchange.attempts += 1
+        if let connection = pool.lease() {
+            exchange.reusedConnection = true
+            attach(connection, to: exchange)
+            return
+        }
+        exchange.reusedConnection = false
+        exchange.phase = .connecting
+        pool.connect { [weak self] result in
+            guard let self else {
+                if case .success(let connection) = result { pool.release(connection) }
+                return
+            }
+            self.connectCompleted(result, exchange: exchange, pool: pool)
+        }
+    }
+
+    private func connectCompleted(_ result: Result<UpstreamConnection, any Error>, exchange: Exchange, pool: UpstreamPool) {
+        guard self.exchange === exchange, exchange.phase == .connecting else {
+            // The client went away or the request was already answered; the fresh connection is
+            // clean, so keep it.
+            if case .success(let connection) = result { pool.release(connection) }
+            return
+        }
+        switch result {
+        case .success(let connection):
+            attach(connection, to: exchange)
+            connection.flush()
+            resumeClientReads()
+        case .failure(let error):
+            exchange.phase = .local
+            exchange.pending.removeAll()
+            respondUpstreamFailure(
+                BulwarkError(
+                    ErrorCatalog.upstreamUnavailable, "The upstream service could not be reached.",
+                    internalDetail: "connect to \(pool.target.name) failed: \(error)"),
+                exchange: exchange)
+        }
+    }
+
+    /// Binds a connection to the exchange and sends the head plus anything queued.
+    private func attach(_ connection: UpstreamConnection, to exchange: Exchange) {
+        exchange.phase = .streaming
+        exchange.upstream = connection
+        connection.owner = self
+        guard let head = exchange.upstreamHead else { return }
+        connection.write(.head(head))
+        for part in exchange.pending { connection.write(part) }
+        exchange.pending.removeAll()
+        exchange.pendingBytes = 0
+        exchange.lastActivity = .now()
+        upstreamNeedsFlush = true
+        armTimeout(exchange)
+    }
+
+    /// The upstream timeout is an inactivity limit: it fires when neither direction moved for the
+    /// upstream's `timeout`. One scheduled task per exchange, re-armed lazily, not per chunk.
+    private func armTimeout(_ exchange: Exchange) {
+        guard exchange.timeout == nil, let context else { return }
+        let limit = runtime.upstreams[exchange.upstreamIndex].timeout
+        let deadline = exchange.lastActivity + limit
+        exchange.timeout = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            guard let self else { return }
+            exchange.timeout = nil
+            guard self.exchange === exchange, exchange.phase == .streaming else { return }
+            if NIODeadline.now() < exchange.lastActivity + limit {
+                self.armTimeout(exchange)
+                return
+            }
+            self.upstreamTimedOut(exchange)
+        }
+    }
+
+    private func upstreamTimedOut(_ exchange: Exchange) {
+        exchange.upstream?.close()
+        exchange.upstream = nil
+        exchange.phase = .local
+        if exchange.responseStarted {
+            exchange.errorCode = ErrorCatalog.upstreamTimeout.code
+            closeClient()
+            return
+        }
+        let limit = runtime.upstreams[exchange.upstreamIndex].timeout
+        respondUpstreamFailure(
+            BulwarkError(
+                ErrorCatalog.upstreamTimeout, "The upstream service did not answer in time.",
+                internalDetail: "no progress for \(limit.nanoseconds / 1_000_000) ms"),
+            exchange: exchange)
+    }
+
+    /// Answers with a problem and closes when the request body was not fully read.
+    private func respondUpstreamFailure(_ error: BulwarkError, exchange: Exchange) {
+        exchange.cancelTimeout()
+        let close = !exchange.requestComplete
+        respondLocal(.problem(error, requestID: exchange.requestID, path: exchange.path, closeConnection: close), exchange: exchange)
+    }
+
+    /// Drops the upstream side of an exchange that will not complete normally. The connection is
+    /// closed, never pooled: its protocol state is unknown.
+    func abandonUpstream(_ exchange: Exchange) {
+        exchange.cancelTimeout()
+        exchange.pending.removeAll()
+        if let upstream = exchange.upstream {
+            exchange.upstream = nil
+            upstream.close()
+        }
+        if exchange.phase != .local { exchange.phase = .local }
+    }
+
+    // MARK: events from UpstreamConnection
+
+    func upstreamResponseHead(_ head: HTTPResponseHead, from connection: UpstreamConnection) {
+        guard let exchange, exchange.upstream === connection, let context else { return }
+        exchange.lastActivity = .now()
+        if head.status.code < 200 {
+            // Interim responses (we strip Expect, so these are unsolicited) are not relayed.
+            return
+        }
+        if !exchange.requestComplete {
+            // The upstream answered before reading the whole body: the connection cannot be
+            // reused, and neither can the client's, whose unread body would be parsed as a request.
+            connection.markNotReusable()
+            exchange.closeAfterResponse = true
+        }
+        exchange.status = Int(head.status.code)
+        exchange.responseStarted = true
+        let close = exchange.closeAfterResponse || !exchange.keepAlive
+        let clientHead = HeaderRewriting.clientHead(
+            from: head, version: exchange.head.version, requestID: exchange.requestID,
+            securityHeaders: runtime.securityHeaders, close: close)
+        context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
+        clientNeedsFlush = true
+    }
+
+    func upstreamResponseBody(_ buffer: ByteBuffer, from connection: UpstreamConnection) {
+        guard let exchange, exchange.upstream === connection, let context else { return }
+        exchange.lastActivity = .now()
+        exchange.bytesOut += buffer.readableBytes
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        clientNeedsFlush = true
+    }
+
+    func upstreamResponseEnd(from connection: UpstreamConnection) {
+        guard let exchange, exchange.upstream === connection, let context else { return }
+        exchange.cancelTimeout()
+        // Detach before writing `.end`: the next pipelined request may start synchronously inside
+        // the write and must find this connection back in the pool.
+        exchange.upstream = nil
+        connection.owner = nil
+        exchange.phase = .local
+        if exchange.requestComplete {
+            loop.pools[exchange.upstreamIndex].release(connection)
+        } else {
+            connection.close()
+        }
+        exchange.responseComplete = true
+        clientNeedsFlush = false
+        let close = exchange.closeAfterResponse || !exchange.keepAlive
+        if exchange.requestComplete { finish(exchange) }
+        if close {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [weak self] _ in
+                self?.closeClient()
+            }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+        resumeClientReads()
+    }
+
+    func upstreamReadComplete() {
+        guard clientNeedsFlush, let context else { return }
+        clientNeedsFlush = false
+        context.flush()
+    }
+
+    func upstreamWritabilityChanged() {
+        resumeClientReads()
+    }
+
+    /// The upstream connection closed while this exchange used it.
+    func upstreamClosed(_ connection: UpstreamConnection) {
+        guard let exchange, exchange.upstream === connection else { return }
+        exchange.upstream = nil
+        exchange.cancelTimeout()
+        if exchange.responseStarted {
+            // Never present a truncated body as complete: the client sees the connection drop.
+            exchange.errorCode = ErrorCatalog.upstreamUnavailable.code
+            exchange.phase = .local
+            closeClient()
+            return
+        }
+        if exchange.reusedConnection, exchange.idempotent, exchange.bytesIn == 0, exchange.attempts < 2 {
+            // A pooled connection the upstream had already closed: replay on a fresh one.
+            exchange.phase = .connecting
+            exchange.pending.removeAll()
+            if exchange.requestComplete { exchange.pending.append(.end(nil)) }
+            startUpstream(exchange)
+            return
+        }
+        exchange.phase = .local
+        respondUpstreamFailure(
+            BulwarkError(
+                ErrorCatalog.upstreamUnavailable, "The upstream service closed the connection without answering.",
+                internalDetail: "upstream \(runtime.upstreams[exchange.upstreamIndex].name) closed before the response head"),
+            exchange: exchange)
+    }
+}

@@ -1,0 +1,264 @@
+import BulwarkCore
+import BulwarkHTTP
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The gateway's per-client-connection handler: applies the request policies, relays request
+/// parts to a pooled upstream connection on the same event loop and response parts back, with
+/// backpressure both ways. Upstream events arrive through `ProxyHandler+Upstream.swift`; Bulwark's
+/// own answers are written by `ProxyHandler+Local.swift`.
+final class ProxyHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let loop: LoopContext
+    var runtime: ProxyRuntime { loop.runtime }
+    var context: ChannelHandlerContext?
+    var peerAddress = "unknown"
+    var exchange: Exchange?
+    /// A `read` we swallowed because the upstream could not take more; replayed when it can.
+    var readHeld = false
+    var upstreamNeedsFlush = false
+    var clientNeedsFlush = false
+    var closing = false
+
+    /// Bytes queued for a connection still being opened before we stop reading the client.
+    static let pendingLimit = 256 * 1024
+
+    init(loop: LoopContext) {
+        self.loop = loop
+    }
+
+    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if let remote = context.channel.remoteAddress {
+            peerAddress = remote.ipAddress ?? "unknown"
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: client → gateway
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            receiveHead(head, context: context)
+        case .body(let buffer):
+            receiveBody(buffer, context: context)
+        case .end:
+            receiveEnd(context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if upstreamNeedsFlush {
+            upstreamNeedsFlush = false
+            exchange?.upstream?.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let now = NIODeadline.now()
+        let requestID = RequestIDPolicy.resolve(incoming: head.headers.first(name: "x-request-id"), using: &loop.random)
+        let path = PathPattern.path(ofTarget: head.uri)
+        let forwardedFor = head.headers.first(name: "x-forwarded-for")
+        let clientIP = runtime.forwarded.clientAddress(incomingForwardedFor: forwardedFor, peer: peerAddress)
+        let exchange = Exchange(head: head, requestID: requestID, path: String(path), clientIP: clientIP, now: now)
+        self.exchange = exchange
+
+        if ControlResponder.handles(path: path) {
+            exchange.isControl = true
+            exchange.routeLabel = exchange.path
+            return  // answered once the request has ended
+        }
+        if head.headers.contains(name: "content-length") && head.headers.contains(name: "transfer-encoding") {
+            respondLocal(
+                .problem(BulwarkError(ErrorCatalog.badRequest, "A request must not carry both Content-Length and Transfer-Encoding."),
+                         requestID: requestID, path: exchange.path, closeConnection: true),
+                exchange: exchange)
+            return
+        }
+        guard let route = runtime.route(forPath: path) else {
+            respondLocal(
+                .problem(BulwarkError(ErrorCatalog.notFound, "No route matches \(exchange.path)."), requestID: requestID, path: exchange.path),
+                exchange: exchange)
+            return
+        }
+        exchange.routeLabel = route.pattern.pattern
+        exchange.upstreamIndex = route.upstreamIndex
+        exchange.maxBody = route.maxBody
+        let declared = head.headers.first(name: "content-length").flatMap { Int($0) }
+        if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: declared) {
+            respondLocal(.problem(error, requestID: requestID, path: exchange.path, closeConnection: true), exchange: exchange)
+            return
+        }
+        if let expect = head.headers.first(name: "expect"), expect.lowercased() == "100-continue" {
+            // We vouch for the body ourselves; the upstream sees an ordinary request.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        }
+        let trace = TraceContext.continueOrStart(incoming: head.headers.first(name: "traceparent"), using: &loop.random)
+        let facts = HeaderRewriting.RequestFacts(
+            requestID: requestID,
+            traceparent: trace.traceparent,
+            forwardedFor: runtime.forwarded.forwardedFor(incoming: forwardedFor, peer: peerAddress),
+            forwardedProto: runtime.forwarded.forwardedProto(
+                incoming: head.headers.first(name: "x-forwarded-proto"), peer: peerAddress, scheme: "http"))
+        exchange.upstreamHead = HeaderRewriting.upstreamHead(from: head, facts: facts)
+        exchange.idempotent = Self.isIdempotent(head)
+        startUpstream(exchange)
+    }
+
+    private func receiveBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        guard let exchange else { return }
+        exchange.bytesIn += buffer.readableBytes
+        switch exchange.phase {
+        case .local:
+            return
+        case .connecting, .streaming:
+            if let error = BodyLimitPolicy(maxBytes: exchange.maxBody).check(streamedSoFar: exchange.bytesIn) {
+                abandonUpstream(exchange)
+                if exchange.responseStarted {
+                    closeClient()
+                } else {
+                    respondLocal(.problem(error, requestID: exchange.requestID, path: exchange.path, closeConnection: true), exchange: exchange)
+                }
+                return
+            }
+            forward(.body(.byteBuffer(buffer)), exchange: exchange, bytes: buffer.readableBytes)
+        }
+    }
+
+    private func receiveEnd(context: ChannelHandlerContext) {
+        guard let exchange else { return }
+        exchange.requestComplete = true
+        switch exchange.phase {
+        case .local:
+            if exchange.isControl && !exchange.responseStarted {
+                answerControlRoute(exchange)
+            } else if exchange.isFinished {
+                finish(exchange)
+            }
+        case .connecting, .streaming:
+            forward(.end(nil), exchange: exchange, bytes: 0)
+            if exchange.isFinished { finish(exchange) }
+        }
+    }
+
+    /// Sends a request part upstream, or queues it while the connection is being opened.
+    private func forward(_ part: HTTPClientRequestPart, exchange: Exchange, bytes: Int) {
+        if exchange.phase == .connecting {
+            exchange.pending.append(part)
+            exchange.pendingBytes += bytes
+            return
+        }
+        guard let upstream = exchange.upstream else { return }
+        upstream.write(part)
+        exchange.lastActivity = .now()
+        upstreamNeedsFlush = true
+    }
+
+    static func isIdempotent(_ head: HTTPRequestHead) -> Bool {
+        switch head.method {
+        case .GET, .HEAD, .OPTIONS, .PUT, .DELETE, .TRACE: true
+        default: head.headers.contains(name: "idempotency-key")
+        }
+    }
+
+    // MARK: backpressure on the client side
+
+    func read(context: ChannelHandlerContext) {
+        if shouldHoldClientReads {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    private var shouldHoldClientReads: Bool {
+        guard let exchange else { return false }
+        switch exchange.phase {
+        case .local: return false
+        case .connecting: return exchange.pendingBytes >= Self.pendingLimit
+        case .streaming: return !(exchange.upstream?.isWritable ?? true)
+        }
+    }
+
+    func resumeClientReads() {
+        guard readHeld, !shouldHoldClientReads, let context else { return }
+        readHeld = false
+        context.read()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            exchange?.upstream?.resumeReading()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: connection lifecycle
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        if let exchange {
+            abandonUpstream(exchange)
+            if !exchange.logged {
+                if exchange.status == 0 { exchange.status = 499 }
+                exchange.errorCode = exchange.errorCode ?? "CLIENT_CLOSED"
+                log(exchange)
+            }
+            self.exchange = nil
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let parserError = error as? HTTPParserError {
+            // The request could not be parsed: answer once if nothing was sent yet, then close,
+            // because the byte stream can no longer be trusted.
+            if let exchange, exchange.responseStarted {
+                closeClient()
+                return
+            }
+            let code = parserError == .headerOverflow ? ErrorCatalog.headersTooLarge : ErrorCatalog.badRequest
+            let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+            let requestID = RequestIDPolicy.generate(using: &loop.random)
+            let exchange = self.exchange ?? Exchange(head: head, requestID: requestID, path: "-", clientIP: peerAddress, now: .now())
+            abandonUpstream(exchange)
+            self.exchange = exchange
+            exchange.requestComplete = true
+            respondLocal(
+                .problem(BulwarkError(code, internalDetail: "\(parserError)"), requestID: exchange.requestID, closeConnection: true),
+                exchange: exchange)
+            return
+        }
+        closeClient()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            // Idle between requests, or a client trickling its head or body: close. A request
+            // waiting on its upstream is governed by the upstream timeout instead.
+            if let exchange, exchange.requestComplete || exchange.phase == .connecting || readHeld {
+                return
+            }
+            closeClient()
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func closeClient() {
+        guard !closing, let context else { return }
+        closing = true
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,122 @@
+import NIOCore
+import NIOHTTP1
+
+/// Receives from an upstream connection and hands each part to the exchange that currently
+/// borrows it. Holds upstream reads while the client cannot take more, which is what keeps memory
+/// bounded when a client reads slowly.
+final class UpstreamConnection: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    let channel: any Channel
+    private weak var pool: UpstreamPool?
+    /// The client handler using this connection; nil while idle in the pool.
+    weak var owner: ProxyHandler?
+    private var context: ChannelHandlerContext?
+    private var readHeld = false
+    /// False once anything makes the connection unfit for another request.
+    private(set) var reusable = true
+    private var responseKeepAlive = true
+
+    init(pool: UpstreamPool, channel: any Channel) {
+        self.pool = pool
+        self.channel = channel
+    }
+
+    var isUsable: Bool { reusable && channel.isActive }
+    var isWritable: Bool { channel.isWritable }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: requests out
+
+    func write(_ part: HTTPClientRequestPart) {
+        context?.write(wrapOutboundOut(part), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+
+    /// Closes the connection and keeps it out of the pool.
+    func close() {
+        reusable = false
+        owner = nil
+        context?.close(promise: nil)
+    }
+
+    func markNotReusable() {
+        reusable = false
+    }
+
+    // MARK: responses in
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        guard let owner else {
+            // Bytes from an idle upstream connection are a protocol error: never hand them to the
+            // next request.
+            close()
+            return
+        }
+        switch part {
+        case .head(let head):
+            responseKeepAlive = head.isKeepAlive
+            owner.upstreamResponseHead(head, from: self)
+        case .body(let buffer):
+            owner.upstreamResponseBody(buffer, from: self)
+        case .end:
+            if !responseKeepAlive { reusable = false }
+            owner.upstreamResponseEnd(from: self)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        owner?.upstreamReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        reusable = false
+        if let owner {
+            self.owner = nil
+            owner.upstreamClosed(self)
+        } else {
+            pool?.remove(self)
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        reusable = false
+        context.close(promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        owner?.upstreamWritabilityChanged()
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: backpressure
+
+    func read(context: ChannelHandlerContext) {
+        if let owner, !owner.clientIsWritable {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    /// Called when the client drained its buffer.
+    func resumeReading() {
+        guard readHeld, let context else { return }
+        readHeld = false
+        context.read()
+    }
+}

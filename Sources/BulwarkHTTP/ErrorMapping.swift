@@ -1,0 +1,40 @@
+import BulwarkCore
+import Logging
+
+/// Turns any thrown error into the catalog error to answer with. Frameworks signal failures with
+/// bare statuses; mapping them here means a 404 or 413 looks the same from either adapter.
+public enum ErrorMapping {
+    /// The catalog code for a status that a framework raised without a `BulwarkError`.
+    public static func code(forStatus status: Int) -> ErrorCode {
+        switch status {
+        case 400: ErrorCatalog.badRequest
+        case 401: ErrorCatalog.unauthorized
+        case 404: ErrorCatalog.notFound
+        case 405: ErrorCatalog.methodNotAllowed
+        case 413: ErrorCatalog.bodyTooLarge
+        case 422: ErrorCatalog.validationFailed
+        case 429: ErrorCatalog.rateLimited
+        case 431: ErrorCatalog.headersTooLarge
+        case 502: ErrorCatalog.upstreamUnavailable
+        case 503: ErrorCatalog.resourceExhausted
+        case 504: ErrorCatalog.timeout
+        case 400..<500: ErrorCatalog.badRequest
+        default: ErrorCatalog.internalError
+        }
+    }
+
+    /// Logs what only operators may see, then returns what the client may see.
+    public static func response(for error: BulwarkError, requestID: String, path: String?, logger: Logger) -> LocalResponse {
+        if error.status >= 500 {
+            logger.error("request failed", metadata: [
+                "request_id": .string(requestID), "error_code": .string(error.code.code),
+                "detail": .string(error.internalDetail ?? error.userMessage),
+            ])
+        } else if let detail = error.internalDetail {
+            logger.debug("request refused", metadata: [
+                "request_id": .string(requestID), "error_code": .string(error.code.code), "detail": .string(detail),
+            ])
+        }
+        return .problem(error, requestID: requestID, path: path, closeConnection: error.code == ErrorCatalog.bodyTooLarge)
+    }
+}

@@ -1,0 +1,60 @@
+/// Correlation ids: an incoming `X-Request-ID` is kept when it is safe to echo and log (at most
+/// 128 characters of `[A-Za-z0-9._-]`), otherwise a fresh one is generated, so a hostile header can
+/// neither forge log lines nor bloat them.
+public enum RequestIDPolicy {
+    public static let headerName = "X-Request-ID"
+    public static let maxLength = 128
+
+    public static func isWellFormed<S: StringProtocol>(_ candidate: S) -> Bool {
+        let utf8 = candidate.utf8
+        guard !utf8.isEmpty, utf8.count <= maxLength else { return false }
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                continue
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The id to use for a request: the incoming one if well-formed, else a generated one.
+    public static func resolve<G: RandomNumberGenerator>(incoming: String?, using generator: inout G) -> String {
+        if let incoming, isWellFormed(incoming) { return incoming }
+        return generate(using: &generator)
+    }
+
+    /// 32 lowercase hex digits (128 random bits). Callers on hot paths pass a per-thread generator,
+    /// since the system generator costs a syscall per call.
+    public static func generate<G: RandomNumberGenerator>(using generator: inout G) -> String {
+        let high = generator.next()
+        let low = generator.next()
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            HexDigits.write(high, into: buffer, at: 0)
+            HexDigits.write(low, into: buffer, at: 16)
+            return 32
+        }
+    }
+}
+
+/// Lowercase hex writing shared by ids and trace contexts.
+enum HexDigits {
+    static let table: [UInt8] = Array("0123456789abcdef".utf8)
+
+    static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var value = value
+        for index in stride(from: 15, through: 0, by: -1) {
+            buffer[offset + index] = table[Int(value & 0xF)]
+            value >>= 4
+        }
+    }
+
+    static func string(_ value: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            write(value, into: buffer, at: 0)
+            return 16
+        }
+    }
+}

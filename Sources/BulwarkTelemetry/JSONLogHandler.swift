@@ -1,0 +1,120 @@
+import BulwarkCore
+import Logging
+
+/// A swift-log handler that writes one JSON object per line, so log pipelines can parse every
+/// record without guessing at formats. Well-known metadata keys (`request_id`, `trace_id`,
+/// `user_id`, `job_id`, `error_code`) are lifted to top-level fields; the rest nest under `metadata`.
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    public var metadataProvider: Logger.MetadataProvider?
+
+    private let label: String
+    private let sink: any LogSink
+    private let redactor: LogRedactor
+
+    /// Keys promoted to top-level fields of the record.
+    public static let topLevelKeys: Set<String> = ["request_id", "trace_id", "user_id", "job_id", "error_code"]
+
+    public init(
+        label: String,
+        sink: any LogSink = FileDescriptorSink.standardOutput,
+        level: Logger.Level = .info,
+        redactor: LogRedactor = .standard,
+        metadataProvider: Logger.MetadataProvider? = nil
+    ) {
+        self.label = label
+        self.sink = sink
+        self.logLevel = level
+        self.redactor = redactor
+        self.metadataProvider = metadataProvider
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() {
+            merged.merge(provided) { _, new in new }
+        }
+        if let extra = event.metadata {
+            merged.merge(extra) { _, new in new }
+        }
+        sink.write(line: render(event: event, metadata: merged))
+    }
+
+    func render(event: LogEvent, metadata: Logger.Metadata) -> String {
+        var out = "{"
+        out.reserveCapacity(256)
+        JSONText.appendMember("timestamp", RFC3339Timestamp.now(), to: &out, first: true)
+        JSONText.appendMember("level", event.level.rawValue, to: &out)
+        JSONText.appendMember("logger", label, to: &out)
+        JSONText.appendMember("message", redactor.redact(text: event.message.description), to: &out)
+        out.append(",\"source\":{")
+        JSONText.appendMember("file", event.file, to: &out, first: true)
+        JSONText.appendMember("function", event.function, to: &out)
+        out.append(",\"line\":\(event.line)}")
+        var rest: [(String, Logger.Metadata.Value)] = []
+        for (key, value) in metadata {
+            if Self.topLevelKeys.contains(key) {
+                out.append(",")
+                JSONText.appendQuoted(key, to: &out)
+                out.append(":")
+                appendValue(redactor.redact(key: key, value: value), to: &out)
+            } else {
+                rest.append((key, value))
+            }
+        }
+        if !rest.isEmpty {
+            rest.sort { $0.0 < $1.0 }
+            out.append(",\"metadata\":{")
+            for (index, (key, value)) in rest.enumerated() {
+                if index > 0 { out.append(",") }
+                JSONText.appendQuoted(key, to: &out)
+                out.append(":")
+                appendValue(redactor.redact(key: key, value: value), to: &out)
+            }
+            out.append("}")
+        }
+        out.append("}")
+        return out
+    }
+
+    private func appendValue(_ value: Logger.Metadata.Value, to out: inout String) {
+        switch value {
+        case .string(let string):
+            JSONText.appendQuoted(string, to: &out)
+        case .stringConvertible(let convertible):
+            if let number = convertible as? any BinaryInteger {
+                out.append(String(describing: number))
+            } else if let number = convertible as? Double, number.isFinite {
+                out.append(String(number))
+            } else if let bool = convertible as? Bool {
+                out.append(bool ? "true" : "false")
+            } else {
+                JSONText.appendQuoted(convertible.description, to: &out)
+            }
+        case .array(let values):
+            out.append("[")
+            for (index, element) in values.enumerated() {
+                if index > 0 { out.append(",") }
+                appendValue(element, to: &out)
+            }
+            out.append("]")
+        case .dictionary(let dictionary):
+            out.append("{")
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { out.append(",") }
+                JSONText.appendQuoted(key, to: &out)
+                out.append(":")
+                if let element = dictionary[key] {
+                    appendValue(redactor.redact(key: key, value: element), to: &out)
+                }
+            }
+            out.append("}")
+        }
+    }
+}

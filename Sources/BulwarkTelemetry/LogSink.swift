@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Where finished log lines go. A sink receives whole lines so that no two writers can interleave
+/// inside one record.
+public protocol LogSink: Sendable {
+    func write(line: String)
+    /// Pushes buffered lines to their destination; called on shutdown.
+    func flush()
+}
+
+/// Writes lines to a file descriptor (stdout by default) with one `write(2)` per line under a lock,
+/// so concurrent loggers never tear a record.
+public final class FileDescriptorSink: LogSink {
+    private let fd: Int32
+    private let lock = Mutex<Void>(())
+
+    public init(fileDescriptor: Int32 = 1) {
+        self.fd = fileDescriptor
+    }
+
+    public static let standardOutput = FileDescriptorSink(fileDescriptor: 1)
+    public static let standardError = FileDescriptorSink(fileDescriptor: 2)
+
+    public func write(line: String) {
+        var line = line
+        line.append("\n")
+        lock.withLock { _ in
+            line.withUTF8 { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        return
+                    }
+                }
+            }
+        }
+    }
+
+    public func flush() {}
+}
+
+/// Keeps lines in memory; for tests that assert on what was logged.
+public final class MemorySink: LogSink {
+    private let storage = Mutex<[String]>([])
+
+    public init() {}
+
+    public func write(line: String) {
+        storage.withLock { $0.append(line) }
+    }
+
+    public func flush() {}
+
+    /// Every line written so far.
+    public var lines: [String] { storage.withLock { $0 } }
+}

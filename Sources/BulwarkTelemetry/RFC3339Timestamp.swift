@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// RFC 3339 timestamps in UTC with microseconds and `Z`, formatted without Foundation because
+/// every log line needs one.
+public enum RFC3339Timestamp {
+    /// The current wall-clock time, e.g. `2026-11-23T19:27:33.123456Z`.
+    public static func now() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return format(seconds: Int(spec.tv_sec), microseconds: Int(spec.tv_nsec) / 1000)
+    }
+
+    /// Formats a Unix time given as whole seconds plus microseconds.
+    public static func format(seconds: Int, microseconds: Int) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        var out = ""
+        out.reserveCapacity(27)
+        append(Int(parts.tm_year) + 1900, width: 4, to: &out)
+        out.append("-")
+        append(Int(parts.tm_mon) + 1, width: 2, to: &out)
+        out.append("-")
+        append(Int(parts.tm_mday), width: 2, to: &out)
+        out.append("T")
+        append(Int(parts.tm_hour), width: 2, to: &out)
+        out.append(":")
+        append(Int(parts.tm_min), width: 2, to: &out)
+        out.append(":")
+        append(Int(parts.tm_sec), width: 2, to: &out)
+        out.append(".")
+        append(microseconds, width: 6, to: &out)
+        out.append("Z")
+        return out
+    }
+
+    private static func append(_ value: Int, width: Int, to out: inout String) {
+        let digits = String(value)
+        if digits.count < width {
+            out.append(String(repeating: "0", count: width - digits.count))
+        }
+        out.append(digits)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Bulwark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bulwark",
+        abstract: "Production hardening for HTTP services: a hardening gateway and operator tools.",
+        version: BulwarkVersionText.value,
+        subcommands: [Serve.self, Errors.self]
+    )
+}

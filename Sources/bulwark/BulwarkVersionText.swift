@@ -1,0 +1,5 @@
+import BulwarkGateway
+
+enum BulwarkVersionText {
+    static let value = BulwarkVersion.current
+}
