@@ -37,8 +37,10 @@ extension ProxyHandler {
         exchange.responseComplete = true
         if exchange.closeAfterResponse || exchange.requestComplete { finish(exchange) }
         let closeAfter = exchange.closeAfterResponse
+        let bodyUnread = !exchange.requestComplete
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [weak self] _ in
-            if closeAfter { self?.closeClient() }
+            guard closeAfter, let self else { return }
+            if bodyUnread { self.closeClientLingering() } else { self.closeClient() }
         }
     }
 

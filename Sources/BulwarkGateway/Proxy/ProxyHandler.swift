@@ -23,6 +23,8 @@ final class ProxyHandler: ChannelDuplexHandler {
     var upstreamNeedsFlush = false
     var clientNeedsFlush = false
     var closing = false
+    var lingering = false
+    var lingeredBytes = 0
 
     /// Bytes queued for a connection still being opened before we stop reading the client.
     static let pendingLimit = 256 * 1024
@@ -121,6 +123,10 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.bytesIn += buffer.readableBytes
         switch exchange.phase {
         case .local:
+            if lingering {
+                lingeredBytes += buffer.readableBytes
+                if lingeredBytes > Self.lingerBytes { closeClient() }
+            }
             return
         case .connecting, .streaming:
             if let error = BodyLimitPolicy(maxBytes: exchange.maxBody).check(streamedSoFar: exchange.bytesIn) {
@@ -261,4 +267,21 @@ final class ProxyHandler: ChannelDuplexHandler {
         closing = true
         context.close(promise: nil)
     }
+
+    /// Closes after an answer sent before the request body was read. Closing outright would make
+    /// the kernel reset the connection over the unread bytes and the client could lose the answer;
+    /// instead send FIN, discard what still arrives for a short while, then close (like nginx's
+    /// lingering close).
+    func closeClientLingering() {
+        guard !closing, !lingering, let context else { return }
+        lingering = true
+        context.close(mode: .output, promise: nil)
+        context.eventLoop.assumeIsolated().scheduleTask(in: Self.lingerTime) { [weak self] in
+            self?.closeClient()
+        }
+    }
+
+    /// How long and how much we keep discarding during a lingering close.
+    static let lingerTime: TimeAmount = .seconds(2)
+    static let lingerBytes = 4 << 20
 }

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""A real upstream process for the gateway's fault tests, misbehaving on request.
+
+Listens on 127.0.0.1 (port from argv[1], 0 = any), prints "PORT <n>" once listening, and serves:
+  GET  /ok              200 "ok"
+  GET  /echo            200 JSON of the request line and headers it received
+  GET  /hang            accepts the request and never answers
+  GET  /close-mid       promises 100000 bytes, sends 1000, then closes the connection
+  GET  /close-early     closes the connection without answering
+  POST /early-413       answers 413 at once without reading the body
+  GET  /big?n=N         N bytes of 'y'
+  *    /status/NNN      answers with status NNN
+"""
+import json
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse, parse_qs
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status, body, content_type="text/plain"):
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Server", "fixture/1.0")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _drain_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        elif "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            while True:
+                size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                self.rfile.read(size + 2)
+                if size == 0:
+                    break
+
+    def handle_any(self):
+        url = urlparse(self.path)
+        path = url.path
+        if path == "/early-413":
+            self.close_connection = True
+            self._send(413, "too big for me")
+            return
+        self._drain_body()
+        if path == "/ok":
+            self._send(200, "ok")
+        elif path == "/echo":
+            self._send(200, json.dumps({
+                "method": self.command, "path": self.path,
+                "headers": [[k, v] for k, v in self.headers.items()],
+            }), "application/json")
+        elif path == "/hang":
+            time.sleep(3600)
+        elif path == "/close-mid":
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"z" * 1000)
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+        elif path == "/close-early":
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+        elif path == "/big":
+            n = int(parse_qs(url.query).get("n", ["0"])[0])
+            self.send_response(200)
+            self.send_header("Content-Length", str(n))
+            self.end_headers()
+            chunk = b"y" * 65536
+            left = n
+            while left > 0:
+                self.wfile.write(chunk[:min(left, len(chunk))])
+                left -= min(left, len(chunk))
+        elif path.startswith("/status/"):
+            self._send(int(path.split("/")[2]), "status")
+        else:
+            self._send(404, "no such fixture route")
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
+
+
+def main():
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    print(f"PORT {server.server_address[1]}", flush=True)
+    # Exit when the test that started us goes away (stdin closes).
+    threading.Thread(target=lambda: (sys.stdin.read(), server.shutdown()), daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
