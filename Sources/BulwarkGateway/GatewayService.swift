@@ -49,7 +49,13 @@ public final class GatewayService: Service, Sendable {
             if let address = server.localAddress { await onListening(address) }
             try? await gracefulShutdown()
             drain.beginDraining()
-            logger.notice("draining", metadata: ["timeout_ms": "\(config.drainTimeout.components.seconds * 1000)"])
+            logger.notice("draining", metadata: [
+                "delay_ms": "\(config.drainDelay.components.seconds * 1000)",
+                "timeout_ms": "\(config.drainTimeout.components.seconds * 1000)",
+            ])
+            if config.drainDelay > .zero {
+                try? await ContinuousClock().sleep(for: config.drainDelay)
+            }
             let finished = await server.drain(timeout: config.drainTimeout, clock: ContinuousClock())
             if !finished {
                 logger.warning("drain timeout reached; closing remaining connections")

@@ -27,8 +27,8 @@ struct ConfigFile {
                 try file.scalarMap(value, key: "listen", allowed: ["host", "port"])
             case "state":
                 file.scalars["state"] = try scalar(value, key: "state")
-            case "drain-timeout":
-                file.scalars["drain-timeout"] = try scalar(value, key: "drain-timeout")
+            case "drain-timeout", "drain-delay":
+                file.scalars[name] = try scalar(value, key: name)
             case "threads":
                 file.scalars["threads"] = try scalar(value, key: "threads")
             case "max-connections":
@@ -57,7 +57,7 @@ struct ConfigFile {
             default:
                 throw unknown(name, at: nil, allowed: [
                     "listen", "state", "upstreams", "routes", "protection", "logging", "admin", "trusted-proxies",
-                    "drain-timeout", "threads", "max-connections", "client-idle-timeout",
+                    "drain-timeout", "drain-delay", "threads", "max-connections", "client-idle-timeout",
                 ])
             }
         }

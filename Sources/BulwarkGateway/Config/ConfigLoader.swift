@@ -83,6 +83,7 @@ public enum ConfigLoader {
             throw ConfigError(key: "state", "'\(config.state)' is not sqlite:PATH or postgres://...")
         }
         config.drainTimeout = try duration(reader, "drain-timeout", default: config.drainTimeout)
+        config.drainDelay = try duration(reader, "drain-delay", default: config.drainDelay)
         config.clientIdleTimeout = try duration(reader, "client-idle-timeout", default: config.clientIdleTimeout)
         config.threads = try integer(reader, "threads", default: config.threads, range: 1...256)
         config.maxConnections = try integer(reader, "max-connections", default: config.maxConnections, range: 1...1_000_000)

@@ -13,6 +13,9 @@ public struct GatewayConfig: Sendable {
     public var trustedProxies: [String] = []
     /// How long in-flight requests get to finish after SIGTERM.
     public var drainTimeout: Duration = .seconds(10)
+    /// After SIGTERM, how long to keep serving while readiness already answers 503, so load
+    /// balancers stop sending new work before the listener closes.
+    public var drainDelay: Duration = .zero
     public var logging = LoggingConfig()
     public var adminKey: String?
     /// Parts of the config that are parsed and validated but enforced by modules still to come;
