@@ -122,16 +122,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "BulwarkCoreTests", dependencies: ["BulwarkCore"], swiftSettings: strict),
+        .testTarget(name: "BulwarkCoreTests", dependencies: ["BulwarkCore", "BulwarkTesting"], swiftSettings: strict),
         .testTarget(
             name: "BulwarkTelemetryTests",
-            dependencies: ["BulwarkTelemetry", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["BulwarkTelemetry", "BulwarkCore", "BulwarkTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        .testTarget(name: "BulwarkOpsTests", dependencies: ["BulwarkOps", "BulwarkTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "BulwarkOpsTests",
+            dependencies: ["BulwarkOps", "BulwarkCore", "BulwarkTelemetry", "BulwarkTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "BulwarkHTTPTests",
-            dependencies: ["BulwarkHTTP", "BulwarkTesting", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: [
+                "BulwarkHTTP", "BulwarkCore", "BulwarkOps", "BulwarkTelemetry", "BulwarkTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -142,6 +151,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 "BulwarkHTTP", "BulwarkOps", "BulwarkTelemetry", "BulwarkCore",
             ],
             swiftSettings: strict
@@ -155,8 +165,10 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -36,6 +36,21 @@ public enum ErrorCatalog {
         title: "Unauthorized",
         meaning: "The route needs credentials that were missing or wrong.",
         suggestion: "Send a valid key as `Authorization: Bearer <key>`.")
+    public static let forbidden = ErrorCode(
+        "FORBIDDEN", status: 403, category: .security, severity: .medium,
+        title: "Forbidden",
+        meaning: "The credentials are valid but do not allow this request.",
+        suggestion: "Use credentials with the needed permission, or ask an operator.")
+    public static let conflict = ErrorCode(
+        "CONFLICT", status: 409, category: .validation, severity: .low,
+        title: "Conflict",
+        meaning: "The request conflicts with the current state of the resource (e.g. a locked or existing version).",
+        suggestion: "Read the current state, resolve the conflict, then retry.")
+    public static let unsupportedMediaType = ErrorCode(
+        "UNSUPPORTED_MEDIA_TYPE", status: 415, category: .validation, severity: .low,
+        title: "Unsupported media type",
+        meaning: "The request body's Content-Type is not one the route accepts.",
+        suggestion: "Send the body in a supported format with a matching Content-Type.")
     public static let rateLimited = ErrorCode(
         "RATE_LIMITED", status: 429, category: .resource, severity: .low,
         title: "Too many requests",
@@ -85,7 +100,7 @@ public enum ErrorCatalog {
     /// All codes in catalog order.
     public static let all: [ErrorCode] = [
         validationFailed, badRequest, headersTooLarge, bodyTooLarge, notFound, methodNotAllowed,
-        unauthorized, rateLimited, ipBlocked, resourceExhausted, upstreamUnavailable, upstreamTimeout,
+        unauthorized, forbidden, conflict, unsupportedMediaType, rateLimited, ipBlocked, resourceExhausted, upstreamUnavailable, upstreamTimeout,
         circuitOpen, shuttingDown, timeout, internalError,
     ]
 

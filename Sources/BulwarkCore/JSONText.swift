@@ -47,4 +47,34 @@ public enum JSONText {
         appendQuoted(value, to: &out)
         return out
     }
+
+    /// True when `text` is a JSON number (RFC 8259 grammar) or `true`/`false`, so it can be written
+    /// without quotes.
+    public static func isBareLiteral(_ text: String) -> Bool {
+        if text == "true" || text == "false" { return true }
+        var bytes = text.utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        guard let first = bytes.first, first >= 48, first <= 57 else { return false }
+        if first == 48, bytes.count > 1, let second = bytes.dropFirst().first, second >= 48, second <= 57 { return false }
+        var seenDot = false
+        var seenExponent = false
+        var previous: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case 48...57: break
+            case UInt8(ascii: "."):
+                if seenDot || seenExponent || !(previous >= 48 && previous <= 57) { return false }
+                seenDot = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"):
+                if seenExponent || !(previous >= 48 && previous <= 57) { return false }
+                seenExponent = true
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                if previous != UInt8(ascii: "e") && previous != UInt8(ascii: "E") { return false }
+            default:
+                return false
+            }
+            previous = byte
+        }
+        return previous >= 48 && previous <= 57
+    }
 }

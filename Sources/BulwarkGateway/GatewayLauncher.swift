@@ -1,4 +1,5 @@
 import BulwarkHTTP
+import BulwarkOps
 import BulwarkTelemetry
 import Logging
 import NIOCore
@@ -16,6 +17,8 @@ public enum GatewayLauncher {
     /// Runs until SIGTERM/SIGINT; returns the process exit code.
     public static func run(config: GatewayConfig) async -> Int32 {
         let level = LogLevelName.parse(config.logging.level) ?? .info
+        // Log I/O happens on a writer thread, never on an event loop.
+        let sink = BufferedLogSink(fileDescriptor: 1)
         if config.logging.format == "text" {
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardOutput(label: label)
@@ -23,7 +26,7 @@ public enum GatewayLauncher {
                 return handler
             }
         } else {
-            LoggingSetup.bootstrapJSON(level: level)
+            LoggingSetup.bootstrapJSON(level: level, sink: sink)
         }
         var logger = Logger(label: "bulwark.gateway")
         logger.logLevel = level
@@ -43,17 +46,22 @@ public enum GatewayLauncher {
             services.append(.init(service: app))
         }
         let routes = config.routes
-        let gateway = GatewayService(config: config, metrics: metrics, logger: logger, sample: sample) { address in
+        let shutdown = ShutdownCoordinator(logger: logger)
+        // Registered first, so it runs last: everything logged during shutdown gets out.
+        shutdown.register("flush logs", timeout: .seconds(2)) { sink.close() }
+        let gateway = GatewayService(config: config, metrics: metrics, logger: logger, shutdown: shutdown, sample: sample) { address in
             StartupBanner.print(address: address, routes: routes.map(\.pattern.pattern), usesSample: config.useSampleUpstream)
         }
         services.append(.init(service: gateway))
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [.sigquit], logger: logger))
+        defer { sink.flush() }
         do {
             try await group.run()
             return 0
         } catch {
             logger.critical("gateway stopped with an error", metadata: ["error": "\(error)"])
+            sink.flush()
             let message = "bulwark: \(error)\n"
             _ = message.withCString { write(2, $0, strlen($0)) }
             return 1

@@ -60,8 +60,8 @@ public final class GatewayService: Service, Sendable {
             if !finished {
                 logger.warning("drain timeout reached; closing remaining connections")
             }
+            logger.notice("drained", metadata: ["complete": "\(finished)"])
             _ = await shutdown.runAll()
-            logger.notice("stopped")
         } catch {
             try? await group.shutdownGracefully()
             throw error

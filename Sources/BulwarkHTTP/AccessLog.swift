@@ -1,3 +1,5 @@
+import BulwarkCore
+import BulwarkTelemetry
 import Logging
 
 /// One record per request, the same fields whichever adapter served it, so dashboards and log
@@ -34,7 +36,39 @@ public struct AccessLogRecord: Sendable {
     }
 }
 
-/// Writes access records through swift-log as structured metadata, never interpolated text.
+extension AccessLogRecord: JSONFragment {
+    /// Renders the record as one JSON object; the path is redacted (query secrets).
+    public func appendJSON(to out: inout String, redactor: LogRedactor) {
+        out.append("{")
+        JSONText.appendMember("method", method, to: &out, first: true)
+        JSONText.appendMember("path", redactor.redact(text: path), to: &out)
+        JSONText.appendMember("route", route, to: &out)
+        out.append(",\"status\":")
+        out.append(String(status))
+        out.append(",\"duration_ms\":")
+        out.append(String((durationMilliseconds * 1000).rounded() / 1000))
+        out.append(",\"bytes_in\":")
+        out.append(String(bytesIn))
+        out.append(",\"bytes\":")
+        out.append(String(bytesOut))
+        JSONText.appendMember("client_ip", clientIP, to: &out)
+        if let upstream { JSONText.appendMember("upstream", upstream, to: &out) }
+        if let errorCode { JSONText.appendMember("error_code", errorCode, to: &out) }
+        out.append("}")
+    }
+
+    /// logfmt, for handlers that are not JSON.
+    public var description: String {
+        var text = "method=\(method) path=\(path) route=\(route) status=\(status) duration_ms=\(durationMilliseconds)"
+        text += " bytes_in=\(bytesIn) bytes=\(bytesOut) client_ip=\(clientIP)"
+        if let upstream { text += " upstream=\(upstream)" }
+        if let errorCode { text += " error_code=\(errorCode)" }
+        return text
+    }
+}
+
+/// Writes access records through swift-log: the request id as a top-level field and the record as
+/// one `http` value, so the JSON handler renders it without a metadata entry per field.
 public struct AccessLogger: Sendable {
     public var logger: Logger
     public var enabled: Bool
@@ -50,16 +84,8 @@ public struct AccessLogger: Sendable {
         guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
             "request_id": .string(record.requestID),
-            "method": .string(record.method),
-            "path": .string(record.path),
-            "route": .string(record.route),
-            "status": .stringConvertible(record.status),
-            "duration_ms": .stringConvertible((record.durationMilliseconds * 1000).rounded() / 1000),
-            "bytes_in": .stringConvertible(record.bytesIn),
-            "bytes": .stringConvertible(record.bytesOut),
-            "client_ip": .string(record.clientIP),
+            "http": .stringConvertible(record),
         ]
-        if let upstream = record.upstream { metadata["upstream"] = .string(upstream) }
         if let errorCode = record.errorCode { metadata["error_code"] = .string(errorCode) }
         logger.log(level: level, "request", metadata: metadata)
     }

@@ -9,9 +9,12 @@ public enum ErrorMapping {
         switch status {
         case 400: ErrorCatalog.badRequest
         case 401: ErrorCatalog.unauthorized
+        case 403: ErrorCatalog.forbidden
         case 404: ErrorCatalog.notFound
         case 405: ErrorCatalog.methodNotAllowed
+        case 409: ErrorCatalog.conflict
         case 413: ErrorCatalog.bodyTooLarge
+        case 415: ErrorCatalog.unsupportedMediaType
         case 422: ErrorCatalog.validationFailed
         case 429: ErrorCatalog.rateLimited
         case 431: ErrorCatalog.headersTooLarge

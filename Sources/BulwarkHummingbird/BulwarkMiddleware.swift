@@ -63,7 +63,9 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
         applyHeaders(to: &response, requestID: requestID)
 
         let status = Int(response.status.code)
-        let route = context.endpointPath ?? "unmatched"
+        // Hummingbird's not-found responder sets the endpoint to "NotFound"; label such requests
+        // "unmatched" as the gateway does, so dashboards see one label whichever adapter served.
+        let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
         let method = request.method.rawValue
         let accessLog = self.accessLog
         let metrics = self.metrics
@@ -104,7 +106,9 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
         if let error = error as? BulwarkError { return error }
         if let error = error as? any HTTPResponseError {
             let code = ErrorMapping.code(forStatus: Int(error.status.code))
-            return BulwarkError(code, internalDetail: String(describing: error))
+            // Hummingbird's HTTPError message is written for clients; keep it for 4xx answers.
+            let message = (error as? HTTPError)?.body.flatMap { code.status < 500 && !$0.isEmpty ? $0 : nil }
+            return BulwarkError(code, message, internalDetail: String(describing: error))
         }
         return BulwarkError.wrapping(error)
     }

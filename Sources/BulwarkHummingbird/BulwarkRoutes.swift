@@ -2,6 +2,7 @@ import BulwarkCore
 import BulwarkHTTP
 import HTTPTypes
 import Hummingbird
+import Logging
 
 extension Router {
     /// Mounts Bulwark's control routes (`/health/live`, `/health/ready`, `/health/check`,
@@ -10,15 +11,20 @@ extension Router {
     @discardableResult
     public func addBulwarkRoutes(_ responder: ControlResponder) -> Self {
         for path in ControlResponder.paths.sorted() {
-            let handler: @Sendable (Request, Context) async throws -> Response = { request, _ in
-                let requestID = request.headers[.xRequestID] ?? ""
+            let handler: @Sendable (Request, Context) async throws -> Response = { request, context in
+                // The id BulwarkMiddleware resolved (kept or generated), so a problem body names the
+                // same id as the response's X-Request-ID header.
+                let requestID = context.logger[metadataKey: "request_id"]?.description ?? request.headers[.xRequestID] ?? ""
                 guard let local = await responder.respond(method: request.method, path: Substring(path), requestID: requestID) else {
                     throw HTTPError(.notFound)
                 }
                 return BulwarkMiddleware<Context>.response(local)
             }
-            get(RouterPath(path), use: handler)
-            head(RouterPath(path), use: handler)
+            // Every common method reaches the responder, so a wrong one gets the same 405 with
+            // `Allow` as through the gateway instead of the router's 404.
+            for method in [HTTPRequest.Method.get, .head, .post, .put, .delete, .patch, .options] {
+                on(RouterPath(path), method: method, use: handler)
+            }
         }
         return self
     }

@@ -3,7 +3,8 @@ import Logging
 
 /// A swift-log handler that writes one JSON object per line, so log pipelines can parse every
 /// record without guessing at formats. Well-known metadata keys (`request_id`, `trace_id`,
-/// `user_id`, `job_id`, `error_code`) are lifted to top-level fields; the rest nest under `metadata`.
+/// `user_id`, `job_id`, `error_code`, and `http` for access records) are lifted to top-level
+/// fields; the rest nest under `metadata`.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -14,7 +15,7 @@ public struct JSONLogHandler: LogHandler {
     private let redactor: LogRedactor
 
     /// Keys promoted to top-level fields of the record.
-    public static let topLevelKeys: Set<String> = ["request_id", "trace_id", "user_id", "job_id", "error_code"]
+    public static let topLevelKeys: Set<String> = ["request_id", "trace_id", "user_id", "job_id", "error_code", "http"]
 
     public init(
         label: String,
@@ -36,6 +37,11 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
+        // Common case first: only per-call metadata, so no dictionary is copied or merged.
+        if metadata.isEmpty, metadataProvider == nil {
+            sink.write(line: render(event: event, metadata: event.metadata ?? [:]))
+            return
+        }
         var merged = metadata
         if let provided = metadataProvider?.get() {
             merged.merge(provided) { _, new in new }
@@ -48,7 +54,7 @@ public struct JSONLogHandler: LogHandler {
 
     func render(event: LogEvent, metadata: Logger.Metadata) -> String {
         var out = "{"
-        out.reserveCapacity(256)
+        out.reserveCapacity(512)
         JSONText.appendMember("timestamp", RFC3339Timestamp.now(), to: &out, first: true)
         JSONText.appendMember("level", event.level.rawValue, to: &out)
         JSONText.appendMember("logger", label, to: &out)
@@ -87,15 +93,16 @@ public struct JSONLogHandler: LogHandler {
         switch value {
         case .string(let string):
             JSONText.appendQuoted(string, to: &out)
+        case .stringConvertible(let convertible as any JSONFragment):
+            convertible.appendJSON(to: &out, redactor: redactor)
         case .stringConvertible(let convertible):
-            if let number = convertible as? any BinaryInteger {
-                out.append(String(describing: number))
-            } else if let number = convertible as? Double, number.isFinite {
-                out.append(String(number))
-            } else if let bool = convertible as? Bool {
-                out.append(bool ? "true" : "false")
+            // Numbers and booleans are written bare. Decided from the text, not by dynamic casts,
+            // which cost more than rendering the whole line.
+            let text = convertible.description
+            if JSONText.isBareLiteral(text) {
+                out.append(text)
             } else {
-                JSONText.appendQuoted(convertible.description, to: &out)
+                JSONText.appendQuoted(text, to: &out)
             }
         case .array(let values):
             out.append("[")

@@ -1,3 +1,4 @@
+import BulwarkCore
 import Logging
 
 /// Removes secrets before a record is written: values under secret-looking keys, and credentials
@@ -23,10 +24,38 @@ public struct LogRedactor: Sendable {
         "cookie", "set-cookie", "private_key", "credential",
     ])
 
-    /// Whether a metadata key or query parameter name names a secret.
+    /// Whether a metadata key or query parameter name names a secret. Runs for every metadata key
+    /// of every log line, so it compares ASCII bytes instead of building lower-cased strings.
     public func isSecretKey(_ key: String) -> Bool {
-        let lowered = key.lowercased()
-        return secretKeyFragments.contains { lowered.contains($0) }
+        var key = key
+        return key.withUTF8 { keyBytes in
+            for fragment in secretKeyFragments where Self.containsIgnoringASCIICase(keyBytes, fragment) {
+                return true
+            }
+            return false
+        }
+    }
+
+    /// Case-insensitive substring test; `needle` must be lower case.
+    static func containsIgnoringASCIICase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: String) -> Bool {
+        let needleBytes = needle.utf8
+        let count = needleBytes.count
+        guard count <= haystack.count, count > 0 else { return count == 0 }
+        for start in 0...(haystack.count - count) {
+            var matched = true
+            var index = start
+            for byte in needleBytes {
+                let candidate = haystack[index]
+                let folded = (candidate >= 65 && candidate <= 90) ? candidate | 0x20 : candidate
+                if folded != byte {
+                    matched = false
+                    break
+                }
+                index += 1
+            }
+            if matched { return true }
+        }
+        return false
     }
 
     /// The value to log for `key`: masked when the key is secret, text-scanned otherwise.
@@ -34,9 +63,12 @@ public struct LogRedactor: Sendable {
         if isSecretKey(key) { return .string(Self.mask) }
         switch value {
         case .string(let string): return .string(redact(text: string))
+        case .stringConvertible(let convertible) where convertible is any JSONFragment:
+            return value
         case .stringConvertible(let convertible):
-            if convertible is any BinaryInteger || convertible is Double || convertible is Bool { return value }
-            return .string(redact(text: convertible.description))
+            let text = convertible.description
+            if JSONText.isBareLiteral(text) { return value }
+            return .string(redact(text: text))
         case .array(let values): return .array(values.map { redact(key: "", value: $0) })
         case .dictionary: return value
         }
@@ -68,8 +100,11 @@ public struct LogRedactor: Sendable {
         while index < words.count - 1 {
             let lowered = words[index].lowercased()
             if lowered == "bearer" || lowered == "basic" || lowered == "token" {
-                if !words[index + 1].isEmpty { words[index + 1] = Self.mask }
-                index += 2
+                // The credential is the next non-empty word: `Bearer  xyz` (two spaces) must not leak.
+                var next = index + 1
+                while next < words.count - 1, words[next].isEmpty { next += 1 }
+                if !words[next].isEmpty { words[next] = Self.mask }
+                index = next + 1
             } else {
                 index += 1
             }
@@ -121,7 +156,9 @@ public struct LogRedactor: Sendable {
             current = ""
         }
         for character in text {
-            if character == "&" || character == " " || character == "," {
+            // `?` too: a secret parameter may follow a URL inside another parameter's value
+            // (`redirect=https://h/cb?token=...`), and only a chunk's first `=` is looked at.
+            if character == "&" || character == " " || character == "," || character == "?" {
                 flush()
                 output.append(character)
             } else {

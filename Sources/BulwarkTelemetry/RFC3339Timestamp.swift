@@ -5,19 +5,44 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// RFC 3339 timestamps in UTC with microseconds and `Z`, formatted without Foundation because
 /// every log line needs one.
 public enum RFC3339Timestamp {
-    /// The current wall-clock time, e.g. `2026-11-23T19:27:33.123456Z`.
+    /// The current wall-clock time, e.g. `2026-11-23T19:27:33.123456Z`. The date-and-seconds part
+    /// is cached per second, since every log line of that second shares it.
     public static func now() -> String {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        return format(seconds: Int(spec.tv_sec), microseconds: Int(spec.tv_nsec) / 1000)
+        let seconds = Int(spec.tv_sec)
+        let prefix = secondCache.withLock { cache -> String in
+            if cache.second != seconds {
+                cache = (seconds, secondsPrefix(seconds))
+            }
+            return cache.prefix
+        }
+        var out = prefix
+        out.reserveCapacity(27)
+        out.append(".")
+        append(Int(spec.tv_nsec) / 1000, width: 6, to: &out)
+        out.append("Z")
+        return out
     }
+
+    private static let secondCache = Mutex<(second: Int, prefix: String)>((-1, ""))
 
     /// Formats a Unix time given as whole seconds plus microseconds.
     public static func format(seconds: Int, microseconds: Int) -> String {
+        var out = secondsPrefix(seconds)
+        out.append(".")
+        append(microseconds, width: 6, to: &out)
+        out.append("Z")
+        return out
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS` for a Unix time.
+    private static func secondsPrefix(_ seconds: Int) -> String {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
@@ -34,9 +59,6 @@ public enum RFC3339Timestamp {
         append(Int(parts.tm_min), width: 2, to: &out)
         out.append(":")
         append(Int(parts.tm_sec), width: 2, to: &out)
-        out.append(".")
-        append(microseconds, width: 6, to: &out)
-        out.append("Z")
         return out
     }
 

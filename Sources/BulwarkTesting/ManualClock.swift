@@ -44,12 +44,20 @@ public final class ManualClock: Clock, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if deadline <= state.now { return true }
+                enum Outcome { case wake, cancelled, parked }
+                let outcome = state.withLock { state -> Outcome in
+                    // Checked under the lock: a cancellation that raced ahead of us must not
+                    // leave a sleeper parked forever.
+                    if Task.isCancelled { return .cancelled }
+                    if deadline <= state.now { return .wake }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    return false
+                    return .parked
                 }
-                if resumeNow { continuation.resume() }
+                switch outcome {
+                case .wake: continuation.resume()
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                case .parked: break
+                }
             }
         } onCancel: {
             let cancelled = state.withLock { state -> Sleeper? in

@@ -61,7 +61,7 @@ struct GatewayBareServeTests {
         let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(record["request_id"] as? String == "trace-me-123")
         #expect(record["logger"] as? String == "bulwark.access")
-        let metadata = try #require(record["metadata"] as? [String: Any])
+        let metadata = try #require(record["http"] as? [String: Any])
         #expect(metadata["status"] as? Int == 200)
         #expect(metadata["method"] as? String == "GET")
         #expect(metadata["path"] as? String == "/")

@@ -42,7 +42,7 @@ public enum ConfigValueParser {
     /// An `http://host:port` upstream URL. Paths are not supported yet, so they are refused rather
     /// than silently ignored.
     public static func upstreamURL(_ text: String) -> (host: String, port: Int)? {
-        guard text.hasPrefix("http://") else { return nil }
+        guard text.lowercased().hasPrefix("http://") else { return nil }
         var rest = text.dropFirst("http://".count)
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.isEmpty, !rest.contains("/"), !rest.contains("@"), !rest.contains("?") else { return nil }

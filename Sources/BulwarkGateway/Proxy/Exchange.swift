@@ -44,10 +44,11 @@ final class Exchange {
     var closeAfterResponse = false
     var logged = false
 
+    /// Last time a byte moved between this exchange and its upstream; the upstream timeout is
+    /// measured from here.
     var lastActivity: NIODeadline
-    var timeout: Scheduled<Void>?
 
-    init(head: HTTPRequestHead, requestID: String, path: String, clientIP: String, now: NIODeadline) {
+    init(head: HTTPRequestHead, requestID: String, path: String, clientIP: String, now: NIODeadline, hasBody: Bool) {
         self.head = head
         self.requestID = requestID
         self.path = path
@@ -55,14 +56,8 @@ final class Exchange {
         self.started = now
         self.lastActivity = now
         self.keepAlive = head.isKeepAlive
-        let declared = head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
-        self.hasBody = declared > 0 || head.headers.contains(name: "transfer-encoding")
+        self.hasBody = hasBody
     }
 
     var isFinished: Bool { requestComplete && responseComplete }
-
-    func cancelTimeout() {
-        timeout?.cancel()
-        timeout = nil
-    }
 }

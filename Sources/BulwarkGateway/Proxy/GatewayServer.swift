@@ -63,7 +63,11 @@ final class GatewayServer: Sendable {
                         return
                     }
                     let sync = channel.pipeline.syncOperations
-                    try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false)
+                    // Outbound header validation is off: every header we write was validated when parsed or is
+                    // one of our own well-formed values, and re-checking costs a scan per field per message.
+                    // Pipelining is handled by ProxyHandler itself (see its `pipelined` queue).
+                    try sync.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
                     try sync.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                     try sync.addHandler(ProxyHandler(loop: context))
                 }

@@ -18,8 +18,8 @@ enum HeaderRewriting {
 
     /// The head sent upstream: hop-by-hop fields removed, body framing preserved, and the
     /// correlation and forwarding fields set.
-    static func upstreamHead(from head: HTTPRequestHead, facts: RequestFacts) -> HTTPRequestHead {
-        let tokens = connectionTokens(head.headers)
+    static func upstreamHead(from head: HTTPRequestHead, facts: RequestFacts, hasConnectionTokens: Bool = true) -> HTTPRequestHead {
+        let tokens = hasConnectionTokens ? connectionTokens(head.headers) : []
         var headers = HTTPHeaders()
         headers.reserveCapacity(head.headers.count + 4)
         var chunked = false
@@ -70,11 +70,15 @@ enum HeaderRewriting {
 
     // MARK: helpers
 
+    /// Field names listed in `Connection` (other than close/keep-alive), lower-cased. One pass,
+    /// and nothing allocated when the header is absent, as it is on most responses.
     static func connectionTokens(_ headers: HTTPHeaders) -> [String] {
         var tokens: [String] = []
-        for value in headers[canonicalForm: "connection"] {
-            let token = value.lowercased()
-            if token != "close" && token != "keep-alive" { tokens.append(String(token)) }
+        for (name, value) in headers where name.utf8.count == 10 && equalsIgnoringCase(name, "connection") {
+            for token in value.split(separator: ",") {
+                let trimmed = token.trimmingCharacters(in: " ").lowercased()
+                if !trimmed.isEmpty && trimmed != "close" && trimmed != "keep-alive" { tokens.append(trimmed) }
+            }
         }
         return tokens
     }

@@ -13,7 +13,7 @@ extension ProxyHandler {
         exchange.responseStarted = true
         exchange.status = response.status.code
         if exchange.errorCode == nil { exchange.errorCode = response.errorCode }
-        let close = response.closeConnection || !exchange.keepAlive || (exchange.hasBody && !exchange.requestComplete)
+        let close = response.closeConnection || !exchange.keepAlive || quiescing || (exchange.hasBody && !exchange.requestComplete)
         exchange.closeAfterResponse = exchange.closeAfterResponse || close
 
         var headers = HTTPHeaders()
@@ -42,6 +42,7 @@ extension ProxyHandler {
             guard closeAfter, let self else { return }
             if bodyUnread { self.closeClientLingering() } else { self.closeClient() }
         }
+        if !closeAfter { drainPipelined() }
     }
 
     /// Control routes are async (health checks may wait); the answer hops back to this loop.

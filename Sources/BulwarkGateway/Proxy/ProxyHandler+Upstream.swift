@@ -64,20 +64,24 @@ extension ProxyHandler {
     }
 
     /// The upstream timeout is an inactivity limit: it fires when neither direction moved for the
-    /// upstream's `timeout`. One scheduled task per exchange, re-armed lazily, not per chunk.
+    /// upstream's `timeout`. One timer per client connection, re-armed lazily when it fires, so a
+    /// keep-alive connection serving thousands of requests schedules it only once per period.
     private func armTimeout(_ exchange: Exchange) {
-        guard exchange.timeout == nil, let context else { return }
+        guard upstreamTimer == nil, let context else { return }
         let limit = runtime.upstreams[exchange.upstreamIndex].timeout
-        let deadline = exchange.lastActivity + limit
-        exchange.timeout = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
-            guard let self else { return }
-            exchange.timeout = nil
-            guard self.exchange === exchange, exchange.phase == .streaming else { return }
-            if NIODeadline.now() < exchange.lastActivity + limit {
-                self.armTimeout(exchange)
-                return
-            }
-            self.upstreamTimedOut(exchange)
+        upstreamTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: exchange.lastActivity + limit) { [weak self] in
+            self?.upstreamTimerFired()
+        }
+    }
+
+    private func upstreamTimerFired() {
+        upstreamTimer = nil
+        guard let exchange, exchange.phase == .streaming else { return }
+        let limit = runtime.upstreams[exchange.upstreamIndex].timeout
+        if NIODeadline.now() < exchange.lastActivity + limit {
+            armTimeout(exchange)
+        } else {
+            upstreamTimedOut(exchange)
         }
     }
 
@@ -100,7 +104,6 @@ extension ProxyHandler {
 
     /// Answers with a problem and closes when the request body was not fully read.
     private func respondUpstreamFailure(_ error: BulwarkError, exchange: Exchange) {
-        exchange.cancelTimeout()
         let close = !exchange.requestComplete
         respondLocal(.problem(error, requestID: exchange.requestID, path: exchange.path, closeConnection: close), exchange: exchange)
     }
@@ -108,7 +111,6 @@ extension ProxyHandler {
     /// Drops the upstream side of an exchange that will not complete normally. The connection is
     /// closed, never pooled: its protocol state is unknown.
     func abandonUpstream(_ exchange: Exchange) {
-        exchange.cancelTimeout()
         exchange.pending.removeAll()
         if let upstream = exchange.upstream {
             exchange.upstream = nil
@@ -134,6 +136,7 @@ extension ProxyHandler {
         }
         exchange.status = Int(head.status.code)
         exchange.responseStarted = true
+        if quiescing { exchange.closeAfterResponse = true }
         let close = exchange.closeAfterResponse || !exchange.keepAlive
         let clientHead = HeaderRewriting.clientHead(
             from: head, version: exchange.head.version, requestID: exchange.requestID,
@@ -152,7 +155,6 @@ extension ProxyHandler {
 
     func upstreamResponseEnd(from connection: UpstreamConnection) {
         guard let exchange, exchange.upstream === connection, let context else { return }
-        exchange.cancelTimeout()
         // Detach before writing `.end`: the next pipelined request may start synchronously inside
         // the write and must find this connection back in the pool.
         exchange.upstream = nil
@@ -166,15 +168,20 @@ extension ProxyHandler {
         exchange.responseComplete = true
         clientNeedsFlush = false
         let close = exchange.closeAfterResponse || !exchange.keepAlive
-        if exchange.requestComplete { finish(exchange) }
+        let bodyUnread = !exchange.requestComplete
+        finish(exchange)
         if close {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [weak self] _ in
-                self?.closeClient()
+                if bodyUnread { self?.closeClientLingering() } else { self?.closeClient() }
             }
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if quiescing && self.exchange == nil && pipelined.isEmpty {
+                closeClient()
+                return
+            }
         }
-        resumeClientReads()
+        drainPipelined()
     }
 
     func upstreamReadComplete() {
@@ -191,7 +198,6 @@ extension ProxyHandler {
     func upstreamClosed(_ connection: UpstreamConnection) {
         guard let exchange, exchange.upstream === connection else { return }
         exchange.upstream = nil
-        exchange.cancelTimeout()
         if exchange.responseStarted {
             // Never present a truncated body as complete: the client sees the connection drop.
             exchange.errorCode = ErrorCatalog.upstreamUnavailable.code

@@ -21,13 +21,22 @@ final class ProxyHandler: ChannelDuplexHandler {
     /// A `read` we swallowed because the upstream could not take more; replayed when it can.
     var readHeld = false
     var upstreamNeedsFlush = false
+    /// The connection's upstream-inactivity timer; see `armTimeout`.
+    var upstreamTimer: Scheduled<Void>?
     var clientNeedsFlush = false
     var closing = false
+    /// Asked to close by graceful shutdown; happens once the current exchange is answered.
+    var quiescing = false
+    var pipelined = CircularBuffer<HTTPServerRequestPart>()
+    var pipelinedBytes = 0
+    var drainingPipeline = false
     var lingering = false
     var lingeredBytes = 0
 
     /// Bytes queued for a connection still being opened before we stop reading the client.
     static let pendingLimit = 256 * 1024
+    /// Bytes of pipelined requests buffered before we stop reading the client.
+    static let pipelineLimit = 64 * 1024
 
     init(loop: LoopContext) {
         self.loop = loop
@@ -49,7 +58,19 @@ final class ProxyHandler: ChannelDuplexHandler {
     // MARK: client → gateway
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        // Pipelined requests wait their turn here rather than in NIO's pipelining handler, which
+        // would stop and restart reading around every request (an epoll_ctl pair each time).
+        if !pipelined.isEmpty || (exchange != nil && part.isHead) {
+            pipelined.append(part)
+            pipelinedBytes += part.byteCount
+            return
+        }
+        dispatch(part, context: context)
+    }
+
+    private func dispatch(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             receiveHead(head, context: context)
         case .body(let buffer):
@@ -57,6 +78,26 @@ final class ProxyHandler: ChannelDuplexHandler {
         case .end:
             receiveEnd(context: context)
         }
+    }
+
+    /// Starts the next pipelined request once the current exchange is done; called after the
+    /// previous response's `.end` has been written, so answers stay in request order.
+    func drainPipelined() {
+        guard !drainingPipeline, let context else { return }
+        drainingPipeline = true
+        defer { drainingPipeline = false }
+        while !closing, let next = pipelined.first {
+            if next.isHead, exchange != nil { break }
+            pipelined.removeFirst()
+            pipelinedBytes -= next.byteCount
+            dispatch(next, context: context)
+        }
+        if upstreamNeedsFlush {
+            upstreamNeedsFlush = false
+            exchange?.upstream?.flush()
+        }
+        if quiescing, exchange == nil, pipelined.isEmpty { closeClient() }
+        resumeClientReads()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -69,11 +110,13 @@ final class ProxyHandler: ChannelDuplexHandler {
 
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let now = NIODeadline.now()
-        let requestID = RequestIDPolicy.resolve(incoming: head.headers.first(name: "x-request-id"), using: &loop.random)
+        let facts = RequestHeaderFacts(head.headers)
+        let requestID = RequestIDPolicy.resolve(incoming: facts.requestID, using: &loop.random)
         let path = PathPattern.path(ofTarget: head.uri)
-        let forwardedFor = head.headers.first(name: "x-forwarded-for")
-        let clientIP = runtime.forwarded.clientAddress(incomingForwardedFor: forwardedFor, peer: peerAddress)
-        let exchange = Exchange(head: head, requestID: requestID, path: String(path), clientIP: clientIP, now: now)
+        let clientIP = runtime.forwarded.clientAddress(incomingForwardedFor: facts.forwardedFor, peer: peerAddress)
+        let exchange = Exchange(
+            head: head, requestID: requestID, path: String(path), clientIP: clientIP, now: now,
+            hasBody: (facts.declaredLength ?? 0) > 0 || facts.hasTransferEncoding)
         self.exchange = exchange
 
         if ControlResponder.handles(path: path) {
@@ -81,7 +124,7 @@ final class ProxyHandler: ChannelDuplexHandler {
             exchange.routeLabel = exchange.path
             return  // answered once the request has ended
         }
-        if head.headers.contains(name: "content-length") && head.headers.contains(name: "transfer-encoding") {
+        if facts.contentLength != nil && facts.hasTransferEncoding {
             respondLocal(
                 .problem(BulwarkError(ErrorCatalog.badRequest, "A request must not carry both Content-Length and Transfer-Encoding."),
                          requestID: requestID, path: exchange.path, closeConnection: true),
@@ -97,24 +140,23 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.routeLabel = route.pattern.pattern
         exchange.upstreamIndex = route.upstreamIndex
         exchange.maxBody = route.maxBody
-        let declared = head.headers.first(name: "content-length").flatMap { Int($0) }
-        if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: declared) {
+        if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: facts.declaredLength) {
             respondLocal(.problem(error, requestID: requestID, path: exchange.path, closeConnection: true), exchange: exchange)
             return
         }
-        if let expect = head.headers.first(name: "expect"), expect.lowercased() == "100-continue" {
+        if facts.expectContinue {
             // We vouch for the body ourselves; the upstream sees an ordinary request.
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
-        let trace = TraceContext.continueOrStart(incoming: head.headers.first(name: "traceparent"), using: &loop.random)
-        let facts = HeaderRewriting.RequestFacts(
+        let trace = TraceContext.continueOrStart(incoming: facts.traceparent, using: &loop.random)
+        let forwarding = HeaderRewriting.RequestFacts(
             requestID: requestID,
             traceparent: trace.traceparent,
-            forwardedFor: runtime.forwarded.forwardedFor(incoming: forwardedFor, peer: peerAddress),
-            forwardedProto: runtime.forwarded.forwardedProto(
-                incoming: head.headers.first(name: "x-forwarded-proto"), peer: peerAddress, scheme: "http"))
-        exchange.upstreamHead = HeaderRewriting.upstreamHead(from: head, facts: facts)
-        exchange.idempotent = Self.isIdempotent(head)
+            forwardedFor: runtime.forwarded.forwardedFor(incoming: facts.forwardedFor, peer: peerAddress),
+            forwardedProto: runtime.forwarded.forwardedProto(incoming: facts.forwardedProto, peer: peerAddress, scheme: "http"))
+        exchange.upstreamHead = HeaderRewriting.upstreamHead(
+            from: head, facts: forwarding, hasConnectionTokens: facts.hasConnectionTokens)
+        exchange.idempotent = Self.isIdempotent(head.method) || facts.hasIdempotencyKey
         startUpstream(exchange)
     }
 
@@ -156,6 +198,7 @@ final class ProxyHandler: ChannelDuplexHandler {
             forward(.end(nil), exchange: exchange, bytes: 0)
             if exchange.isFinished { finish(exchange) }
         }
+        if self.exchange == nil { drainPipelined() }
     }
 
     /// Sends a request part upstream, or queues it while the connection is being opened.
@@ -171,10 +214,11 @@ final class ProxyHandler: ChannelDuplexHandler {
         upstreamNeedsFlush = true
     }
 
-    static func isIdempotent(_ head: HTTPRequestHead) -> Bool {
-        switch head.method {
+    /// Methods that may be replayed on a fresh connection (RFC 9110 §9.2.2).
+    static func isIdempotent(_ method: HTTPMethod) -> Bool {
+        switch method {
         case .GET, .HEAD, .OPTIONS, .PUT, .DELETE, .TRACE: true
-        default: head.headers.contains(name: "idempotency-key")
+        default: false
         }
     }
 
@@ -189,6 +233,7 @@ final class ProxyHandler: ChannelDuplexHandler {
     }
 
     private var shouldHoldClientReads: Bool {
+        if pipelinedBytes > Self.pipelineLimit { return true }
         guard let exchange else { return false }
         switch exchange.phase {
         case .local: return false
@@ -214,6 +259,8 @@ final class ProxyHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
+        upstreamTimer?.cancel()
+        upstreamTimer = nil
         if let exchange {
             abandonUpstream(exchange)
             if !exchange.logged {
@@ -237,7 +284,7 @@ final class ProxyHandler: ChannelDuplexHandler {
             let code = parserError == .headerOverflow ? ErrorCatalog.headersTooLarge : ErrorCatalog.badRequest
             let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
             let requestID = RequestIDPolicy.generate(using: &loop.random)
-            let exchange = self.exchange ?? Exchange(head: head, requestID: requestID, path: "-", clientIP: peerAddress, now: .now())
+            let exchange = self.exchange ?? Exchange(head: head, requestID: requestID, path: "-", clientIP: peerAddress, now: .now(), hasBody: false)
             abandonUpstream(exchange)
             self.exchange = exchange
             exchange.requestComplete = true
@@ -250,6 +297,16 @@ final class ProxyHandler: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            // Graceful shutdown: idle connections close now, busy ones after their answer.
+            quiescing = true
+            if let exchange {
+                if !exchange.responseStarted { exchange.closeAfterResponse = true }
+            } else {
+                closeClient()
+            }
+            return
+        }
         if event is IdleStateHandler.IdleStateEvent {
             // Idle between requests, or a client trickling its head or body: close. A request
             // waiting on its upstream is governed by the upstream timeout instead.
@@ -284,4 +341,20 @@ final class ProxyHandler: ChannelDuplexHandler {
     /// How long and how much we keep discarding during a lingering close.
     static let lingerTime: TimeAmount = .seconds(2)
     static let lingerBytes = 4 << 20
+}
+
+extension HTTPServerRequestPart {
+    var isHead: Bool {
+        if case .head = self { return true }
+        return false
+    }
+
+    /// Approximate buffered size, for the pipelining bound.
+    var byteCount: Int {
+        switch self {
+        case .head(let head): head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        case .body(let buffer): buffer.readableBytes
+        case .end: 0
+        }
+    }
 }

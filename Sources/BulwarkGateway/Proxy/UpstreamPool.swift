@@ -34,7 +34,7 @@ final class UpstreamPool {
             .connectTimeout(target.connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                 }
             }
             .connect(to: target.address)

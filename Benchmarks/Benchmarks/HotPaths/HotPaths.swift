@@ -1,0 +1,89 @@
+import Benchmark
+import BulwarkCore
+@_spi(Benchmarks) import BulwarkGateway
+import BulwarkHTTP
+import BulwarkTelemetry
+import Logging
+import NIOHTTP1
+
+/// Per-request work on the gateway's data path, measured in isolation. Whole-process figures
+/// against nginx come from scripts/bench/gateway-vs-nginx.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.cpuTotal, .wallClock, .mallocCountTotal, .throughput],
+        maxDuration: .seconds(2), maxIterations: 1_000_000)
+
+    Benchmark("request id: generate") { benchmark in
+        var random = FastRandom(seed: 42)
+        for _ in benchmark.scaledIterations {
+            blackHole(RequestIDPolicy.generate(using: &random))
+        }
+    }
+
+    Benchmark("request id: validate incoming") { benchmark in
+        var random = FastRandom(seed: 42)
+        let incoming = "0af7651916cd43dd8448eb211c80319c"
+        for _ in benchmark.scaledIterations {
+            blackHole(RequestIDPolicy.resolve(incoming: incoming, using: &random))
+        }
+    }
+
+    Benchmark("traceparent: continue") { benchmark in
+        var random = FastRandom(seed: 42)
+        let incoming = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+        for _ in benchmark.scaledIterations {
+            blackHole(TraceContext.continueOrStart(incoming: incoming, using: &random).traceparent)
+        }
+    }
+
+    Benchmark("route match: 5 patterns") { benchmark in
+        let patterns = try ["/health/**", "/admin/*", "/api/v1/users/*", "/api/**", "/**"].map { try PathPattern($0) }
+        for _ in benchmark.scaledIterations {
+            blackHole(patterns.first { $0.matches(path: "/api/v2/orders/42") })
+        }
+    }
+
+    Benchmark("headers: rewrite request head") { benchmark in
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/orders?page=2", headers: [
+            "Host": "shop.example", "User-Agent": "wrk", "Accept": "*/*", "Connection": "keep-alive",
+            "Accept-Encoding": "gzip", "Cookie": "session=abc",
+        ])
+        for _ in benchmark.scaledIterations {
+            blackHole(BenchmarkHooks.rewriteRequest(head))
+        }
+    }
+
+    Benchmark("headers: rewrite response head") { benchmark in
+        let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: [
+            "Server": "nginx", "Date": "Mon, 23 Nov 2026 19:00:00 GMT", "Content-Type": "text/plain",
+            "Content-Length": "20", "Connection": "keep-alive",
+        ])
+        for _ in benchmark.scaledIterations {
+            blackHole(BenchmarkHooks.rewriteResponse(head))
+        }
+    }
+
+    Benchmark("problem+json: render") { benchmark in
+        let error = BulwarkError(ErrorCatalog.notFound, "No route matches /x.")
+        for _ in benchmark.scaledIterations {
+            blackHole(ProblemDetails(error, requestId: "0af7651916cd43dd8448eb211c80319c", instance: "/x").json())
+        }
+    }
+
+    Benchmark("access log: JSON line") { benchmark in
+        let logger = Logger(label: "bench") { label in JSONLogHandler(label: label, sink: NullSink()) }
+        let access = AccessLogger(logger: logger)
+        let record = AccessLogRecord(
+            method: "GET", path: "/api/orders", route: "/api/**", status: 200, durationMilliseconds: 0.412,
+            bytesIn: 0, bytesOut: 20, requestID: "0af7651916cd43dd8448eb211c80319c", clientIP: "127.0.0.1", upstream: "app")
+        for _ in benchmark.scaledIterations {
+            access.log(record)
+        }
+    }
+}
+
+/// Discards lines: measures formatting, not I/O.
+final class NullSink: LogSink {
+    func write(line: String) { blackHole(line) }
+    func flush() {}
+}

@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Micro-benchmarks for Bulwark's hot paths (ordo-one benchmark). A separate package so that
+// `scripts/test` and CI do not build the benchmark toolchain. Run: cd Benchmarks && swift package benchmark
+let package = Package(
+    name: "BulwarkBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "HotPaths",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkHTTP", package: "Bulwark"),
+                .product(name: "BulwarkTelemetry", package: "Bulwark"),
+                .product(name: "BulwarkGateway", package: "Bulwark"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/HotPaths",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

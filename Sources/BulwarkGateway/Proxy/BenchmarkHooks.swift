@@ -1,0 +1,21 @@
+import BulwarkHTTP
+import NIOHTTP1
+
+/// Entry points into internal data-path code for the micro-benchmarks in Benchmarks/; not API.
+@_spi(Benchmarks)
+public enum BenchmarkHooks {
+    static let facts = HeaderRewriting.RequestFacts(
+        requestID: "0af7651916cd43dd8448eb211c80319c", traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        forwardedFor: "127.0.0.1", forwardedProto: "http")
+    static let security = SecurityHeadersPolicy.standard.headers(overTLS: false).map {
+        SecurityHeader(name: $0.name, lowercasedName: $0.name.lowercased(), value: $0.value)
+    }
+
+    public static func rewriteRequest(_ head: HTTPRequestHead) -> HTTPRequestHead {
+        HeaderRewriting.upstreamHead(from: head, facts: facts)
+    }
+
+    public static func rewriteResponse(_ head: HTTPResponseHead) -> HTTPResponseHead {
+        HeaderRewriting.clientHead(from: head, version: .http1_1, requestID: facts.requestID, securityHeaders: security, close: false)
+    }
+}

@@ -1,0 +1,43 @@
+import BulwarkHTTP
+import Testing
+
+private func pairs(_ list: [(name: String, value: String)]) -> [String] {
+    list.map { "\($0.name): \($0.value)" }
+}
+
+@Suite("SecurityHeadersPolicy")
+struct SecurityHeadersPolicyTests {
+    @Test func plainHTTPGetsEverythingButHSTS() {
+        #expect(pairs(SecurityHeadersPolicy.standard.headers(overTLS: false)) == [
+            "X-Content-Type-Options: nosniff",
+            "X-Frame-Options: DENY",
+            "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+            "Referrer-Policy: no-referrer",
+            "Cross-Origin-Opener-Policy: same-origin",
+            "Cross-Origin-Resource-Policy: same-origin",
+        ])
+    }
+
+    @Test func tlsAddsHSTS() {
+        let headers = SecurityHeadersPolicy.standard.headers(overTLS: true)
+        #expect(headers.count == 7)
+        #expect(pairs(headers).last == "Strict-Transport-Security: max-age=31536000; includeSubDomains")
+        #expect(!SecurityHeadersPolicy.standard.headers(overTLS: false).contains { $0.name == "Strict-Transport-Security" })
+    }
+
+    @Test func customValuesAreUsed() {
+        let policy = SecurityHeadersPolicy(
+            contentSecurityPolicy: "default-src 'self'", referrerPolicy: "same-origin", frameOptions: "SAMEORIGIN",
+            strictTransportSecurity: "max-age=60")
+        let headers = Dictionary(uniqueKeysWithValues: policy.headers(overTLS: true).map { ($0.name, $0.value) })
+        #expect(headers["Content-Security-Policy"] == "default-src 'self'")
+        #expect(headers["Referrer-Policy"] == "same-origin")
+        #expect(headers["X-Frame-Options"] == "SAMEORIGIN")
+        #expect(headers["Strict-Transport-Security"] == "max-age=60")
+        #expect(headers["X-Content-Type-Options"] == "nosniff")
+    }
+
+    @Test func stackRevealingHeadersAreRemoved() {
+        #expect(SecurityHeadersPolicy.removedResponseHeaders == ["Server", "X-Powered-By"])
+    }
+}
