@@ -25,7 +25,9 @@ public struct ControlResponder: Sendable {
 
     /// Whether a request path belongs to the control routes (checked before any proxy routing).
     public static func handles(path: Substring) -> Bool {
-        paths.contains(String(path))
+        // Cheap prefix test first: this runs for every proxied request.
+        guard path.hasPrefix("/health/") || path.hasPrefix("/metrics") else { return false }
+        return paths.contains(String(path))
     }
 
     /// Answers a control route; nil when `path` is not one.

@@ -27,7 +27,9 @@ public enum ErrorMapping {
     }
 
     /// Logs what only operators may see, then returns what the client may see.
-    public static func response(for error: BulwarkError, requestID: String, path: String?, logger: Logger) -> LocalResponse {
+    public static func response(
+        for error: BulwarkError, requestID: String, path: String?, logger: Logger, closeConnection: Bool = false
+    ) -> LocalResponse {
         if error.status >= 500 {
             logger.error("request failed", metadata: [
                 "request_id": .string(requestID), "error_code": .string(error.code.code),
@@ -38,6 +40,7 @@ public enum ErrorMapping {
                 "request_id": .string(requestID), "error_code": .string(error.code.code), "detail": .string(detail),
             ])
         }
-        return .problem(error, requestID: requestID, path: path, closeConnection: error.code == ErrorCatalog.bodyTooLarge)
+        return .problem(
+            error, requestID: requestID, path: path, closeConnection: closeConnection || error.code == ErrorCatalog.bodyTooLarge)
     }
 }

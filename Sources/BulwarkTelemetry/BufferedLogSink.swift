@@ -94,19 +94,7 @@ public final class BufferedLogSink: LogSink {
                 return taken
             }
             guard !pending.isEmpty else { return }
-            pending.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = Glibc.write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        return
-                    }
-                }
-            }
+            pending.withUnsafeBytes { FileDescriptorWriter.writeAll(fd, $0) }
         }
     }
 }

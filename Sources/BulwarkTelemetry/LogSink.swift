@@ -32,23 +32,29 @@ public final class FileDescriptorSink: LogSink {
         var line = line
         line.append("\n")
         lock.withLock { _ in
-            line.withUTF8 { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        return
-                    }
-                }
-            }
+            line.withUTF8 { FileDescriptorWriter.writeAll(fd, UnsafeRawBufferPointer($0)) }
         }
     }
 
     public func flush() {}
+}
+
+/// `write(2)` until every byte is out, retrying on EINTR; gives up silently on other errors,
+/// because a logger must never take the process down.
+enum FileDescriptorWriter {
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
 }
 
 /// Keeps lines in memory; for tests that assert on what was logged.

@@ -73,6 +73,12 @@ struct GatewayErrorPathTests {
         let response = try await RawHTTP.get(port: gateway.port, "/anything")
         #expect(response.status == 502)
         #expect(try Self.problem(response)["code"] as? String == "UPSTREAM_UNAVAILABLE")
+        #expect(!response.bodyText.contains("connect to"), "internal detail stays out of the response")
+        // ...and goes to the log, under the same request id.
+        let requestID = try #require(response.header("x-request-id"))
+        let errorLine = try await gateway.process.waitForLine(containing: "\"request failed\"")
+        #expect(errorLine.contains(requestID))
+        #expect(errorLine.contains("connect to app failed"))
         let live = try await RawHTTP.get(port: gateway.port, "/health/live")
         #expect(live.status == 200)
         let check = try await RawHTTP.get(port: gateway.port, "/health/check")

@@ -45,6 +45,16 @@ extension ProxyHandler {
         if !closeAfter { drainPipelined() }
     }
 
+    /// Answers with an error: its internal detail goes to the log with the request id (5xx at
+    /// error level), the client gets problem+json.
+    func respondProblem(_ error: BulwarkError, exchange: Exchange, closeConnection: Bool = false) {
+        respondLocal(
+            ErrorMapping.response(
+                for: error, requestID: exchange.requestID, path: exchange.path, logger: runtime.logger,
+                closeConnection: closeConnection),
+            exchange: exchange)
+    }
+
     /// Control routes are async (health checks may wait); the answer hops back to this loop.
     func answerControlRoute(_ exchange: Exchange) {
         guard let context else { return }

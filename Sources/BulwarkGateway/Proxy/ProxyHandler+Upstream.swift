@@ -105,7 +105,7 @@ extension ProxyHandler {
     /// Answers with a problem and closes when the request body was not fully read.
     private func respondUpstreamFailure(_ error: BulwarkError, exchange: Exchange) {
         let close = !exchange.requestComplete
-        respondLocal(.problem(error, requestID: exchange.requestID, path: exchange.path, closeConnection: close), exchange: exchange)
+        respondProblem(error, exchange: exchange, closeConnection: close)
     }
 
     /// Drops the upstream side of an exchange that will not complete normally. The connection is

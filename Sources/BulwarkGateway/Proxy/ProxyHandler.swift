@@ -125,23 +125,20 @@ final class ProxyHandler: ChannelDuplexHandler {
             return  // answered once the request has ended
         }
         if facts.contentLength != nil && facts.hasTransferEncoding {
-            respondLocal(
-                .problem(BulwarkError(ErrorCatalog.badRequest, "A request must not carry both Content-Length and Transfer-Encoding."),
-                         requestID: requestID, path: exchange.path, closeConnection: true),
-                exchange: exchange)
+            respondProblem(
+                BulwarkError(ErrorCatalog.badRequest, "A request must not carry both Content-Length and Transfer-Encoding."),
+                exchange: exchange, closeConnection: true)
             return
         }
         guard let route = runtime.route(forPath: path) else {
-            respondLocal(
-                .problem(BulwarkError(ErrorCatalog.notFound, "No route matches \(exchange.path)."), requestID: requestID, path: exchange.path),
-                exchange: exchange)
+            respondProblem(BulwarkError(ErrorCatalog.notFound, "No route matches \(exchange.path)."), exchange: exchange)
             return
         }
         exchange.routeLabel = route.pattern.pattern
         exchange.upstreamIndex = route.upstreamIndex
         exchange.maxBody = route.maxBody
         if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: facts.declaredLength) {
-            respondLocal(.problem(error, requestID: requestID, path: exchange.path, closeConnection: true), exchange: exchange)
+            respondProblem(error, exchange: exchange, closeConnection: true)
             return
         }
         if facts.expectContinue {
@@ -176,7 +173,7 @@ final class ProxyHandler: ChannelDuplexHandler {
                 if exchange.responseStarted {
                     closeClient()
                 } else {
-                    respondLocal(.problem(error, requestID: exchange.requestID, path: exchange.path, closeConnection: true), exchange: exchange)
+                    respondProblem(error, exchange: exchange, closeConnection: true)
                 }
                 return
             }
@@ -288,9 +285,7 @@ final class ProxyHandler: ChannelDuplexHandler {
             abandonUpstream(exchange)
             self.exchange = exchange
             exchange.requestComplete = true
-            respondLocal(
-                .problem(BulwarkError(code, internalDetail: "\(parserError)"), requestID: exchange.requestID, closeConnection: true),
-                exchange: exchange)
+            respondProblem(BulwarkError(code, internalDetail: "\(parserError)"), exchange: exchange, closeConnection: true)
             return
         }
         closeClient()

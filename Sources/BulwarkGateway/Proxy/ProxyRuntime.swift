@@ -55,9 +55,12 @@ final class ProxyRuntime: Sendable {
     }
 
     /// First route whose pattern matches, in config order.
-    func route<S: StringProtocol>(forPath path: S) -> RouteEntry? {
-        for route in routes where route.pattern.matches(path: path) { return route }
-        return nil
+    func route(forPath path: Substring) -> RouteEntry? {
+        var path = path
+        return path.withUTF8 { bytes in
+            for route in routes where route.pattern.matches(bytes: bytes) { return route }
+            return nil
+        }
     }
 }
 
