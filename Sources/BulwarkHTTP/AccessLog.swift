@@ -39,22 +39,37 @@ public struct AccessLogRecord: Sendable {
 extension AccessLogRecord: JSONFragment {
     /// Renders the record as one JSON object; the path is redacted (query secrets).
     public func appendJSON(to out: inout String, redactor: LogRedactor) {
-        out.append("{")
-        JSONText.appendMember("method", method, to: &out, first: true)
-        JSONText.appendMember("path", redactor.redact(text: path), to: &out)
-        JSONText.appendMember("route", route, to: &out)
+        JSONText.appendField("{\"method\":", method, to: &out)
+        JSONText.appendField(",\"path\":", redactor.redact(text: path), to: &out)
+        JSONText.appendField(",\"route\":", route, to: &out)
         out.append(",\"status\":")
         out.append(String(status))
         out.append(",\"duration_ms\":")
-        out.append(String((durationMilliseconds * 1000).rounded() / 1000))
+        Self.appendMilliseconds(durationMilliseconds, to: &out)
         out.append(",\"bytes_in\":")
         out.append(String(bytesIn))
         out.append(",\"bytes\":")
         out.append(String(bytesOut))
-        JSONText.appendMember("client_ip", clientIP, to: &out)
-        if let upstream { JSONText.appendMember("upstream", upstream, to: &out) }
-        if let errorCode { JSONText.appendMember("error_code", errorCode, to: &out) }
+        JSONText.appendField(",\"client_ip\":", clientIP, to: &out)
+        if let upstream { JSONText.appendField(",\"upstream\":", upstream, to: &out) }
+        if let errorCode { JSONText.appendField(",\"error_code\":", errorCode, to: &out) }
         out.append("}")
+    }
+
+    /// Milliseconds with three decimals, from integer microseconds: Double's own description is the
+    /// slowest part of the record otherwise.
+    static func appendMilliseconds(_ milliseconds: Double, to out: inout String) {
+        guard milliseconds.isFinite, milliseconds >= 0, milliseconds < 1e12 else {
+            out.append("0")
+            return
+        }
+        let micros = Int((milliseconds * 1000).rounded())
+        out.append(String(micros / 1000))
+        out.append(".")
+        let fraction = micros % 1000
+        if fraction < 100 { out.append("0") }
+        if fraction < 10 { out.append("0") }
+        out.append(String(fraction))
     }
 
     /// logfmt, for handlers that are not JSON.
@@ -87,6 +102,7 @@ public struct AccessLogger: Sendable {
             "http": .stringConvertible(record),
         ]
         if let errorCode = record.errorCode { metadata["error_code"] = .string(errorCode) }
-        logger.log(level: level, "request", metadata: metadata)
+        // An explicit source spares swift-log deriving the module name from #fileID on every call.
+        logger.log(level: level, "request", metadata: metadata, source: "BulwarkHTTP")
     }
 }

@@ -6,17 +6,18 @@ public struct SecurityHeadersPolicy: Sendable, Hashable {
     public var referrerPolicy: String
     public var frameOptions: String
     public var strictTransportSecurity: String
-    /// Cross-origin isolation headers; harmless for APIs, protective for pages.
-    public var crossOriginOpenerPolicy: String
-    public var crossOriginResourcePolicy: String
+    /// Cross-origin isolation headers, for services that serve pages; off by default because
+    /// DESIGN.md's set is the contract and every header is paid on every response.
+    public var crossOriginOpenerPolicy: String?
+    public var crossOriginResourcePolicy: String?
 
     public init(
         contentSecurityPolicy: String = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
         referrerPolicy: String = "no-referrer",
         frameOptions: String = "DENY",
         strictTransportSecurity: String = "max-age=31536000; includeSubDomains",
-        crossOriginOpenerPolicy: String = "same-origin",
-        crossOriginResourcePolicy: String = "same-origin"
+        crossOriginOpenerPolicy: String? = nil,
+        crossOriginResourcePolicy: String? = nil
     ) {
         self.contentSecurityPolicy = contentSecurityPolicy
         self.referrerPolicy = referrerPolicy
@@ -36,9 +37,9 @@ public struct SecurityHeadersPolicy: Sendable, Hashable {
             ("X-Frame-Options", frameOptions),
             ("Content-Security-Policy", contentSecurityPolicy),
             ("Referrer-Policy", referrerPolicy),
-            ("Cross-Origin-Opener-Policy", crossOriginOpenerPolicy),
-            ("Cross-Origin-Resource-Policy", crossOriginResourcePolicy),
         ]
+        if let crossOriginOpenerPolicy { list.append(("Cross-Origin-Opener-Policy", crossOriginOpenerPolicy)) }
+        if let crossOriginResourcePolicy { list.append(("Cross-Origin-Resource-Policy", crossOriginResourcePolicy)) }
         if overTLS { list.append(("Strict-Transport-Security", strictTransportSecurity)) }
         return list
     }

@@ -31,6 +31,14 @@ public struct JSONLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
     }
 
+    /// `topLevelKeys` as a switch: string compares beat hashing for a handful of short keys.
+    static func isTopLevel(_ key: String) -> Bool {
+        switch key {
+        case "request_id", "http", "trace_id", "user_id", "job_id", "error_code": true
+        default: false
+        }
+    }
+
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
@@ -53,25 +61,35 @@ public struct JSONLogHandler: LogHandler {
     }
 
     func render(event: LogEvent, metadata: Logger.Metadata) -> String {
-        var out = "{"
+        var out = ""
         out.reserveCapacity(512)
-        JSONText.appendMember("timestamp", RFC3339Timestamp.now(), to: &out, first: true)
-        JSONText.appendMember("level", event.level.rawValue, to: &out)
-        JSONText.appendMember("logger", label, to: &out)
-        JSONText.appendMember("message", redactor.redact(text: event.message.description), to: &out)
-        out.append(",\"source\":{")
-        JSONText.appendMember("file", event.file, to: &out, first: true)
-        JSONText.appendMember("function", event.function, to: &out)
-        out.append(",\"line\":\(event.line)}")
+        out.append("{\"timestamp\":\"")
+        RFC3339Timestamp.appendNow(to: &out)
+        out.append("\"")
+        JSONText.appendField(",\"level\":", event.level.rawValue, to: &out)
+        JSONText.appendField(",\"logger\":", label, to: &out)
+        JSONText.appendField(",\"message\":", redactor.redact(text: event.message.description), to: &out)
+        JSONText.appendField(",\"source\":{\"file\":", event.file, to: &out)
+        JSONText.appendField(",\"function\":", event.function, to: &out)
+        out.append(",\"line\":")
+        out.append(String(event.line))
+        out.append("}")
         var rest: [(String, Logger.Metadata.Value)] = []
         for (key, value) in metadata {
-            if Self.topLevelKeys.contains(key) {
-                out.append(",")
-                JSONText.appendQuoted(key, to: &out)
-                out.append(":")
-                appendValue(redactor.redact(key: key, value: value), to: &out)
-            } else {
+            guard Self.isTopLevel(key) else {
                 rest.append((key, value))
+                continue
+            }
+            out.append(",")
+            JSONText.appendQuoted(key, to: &out)
+            out.append(":")
+            // Top-level keys are Bulwark's own and never name a secret; their text is still scanned.
+            if case .stringConvertible(let convertible) = value, let fragment = convertible as? any JSONFragment {
+                fragment.appendJSON(to: &out, redactor: redactor)
+            } else if case .string(let text) = value {
+                JSONText.appendQuoted(redactor.redact(text: text), to: &out)
+            } else {
+                appendValue(redactor.redact(key: key, value: value), to: &out)
             }
         }
         if !rest.isEmpty {

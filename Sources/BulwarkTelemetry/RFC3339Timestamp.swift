@@ -13,6 +13,14 @@ public enum RFC3339Timestamp {
     /// The current wall-clock time, e.g. `2026-11-23T19:27:33.123456Z`. The date-and-seconds part
     /// is cached per second, since every log line of that second shares it.
     public static func now() -> String {
+        var out = ""
+        out.reserveCapacity(27)
+        appendNow(to: &out)
+        return out
+    }
+
+    /// Appends the current time to `out`, sparing a string per log line.
+    public static func appendNow(to out: inout String) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         let seconds = Int(spec.tv_sec)
@@ -22,12 +30,10 @@ public enum RFC3339Timestamp {
             }
             return cache.prefix
         }
-        var out = prefix
-        out.reserveCapacity(27)
+        out.append(prefix)
         out.append(".")
         append(Int(spec.tv_nsec) / 1000, width: 6, to: &out)
         out.append("Z")
-        return out
     }
 
     private static let secondCache = Mutex<(second: Int, prefix: String)>((-1, ""))

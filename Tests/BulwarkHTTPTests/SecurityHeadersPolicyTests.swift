@@ -13,14 +13,19 @@ struct SecurityHeadersPolicyTests {
             "X-Frame-Options: DENY",
             "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
             "Referrer-Policy: no-referrer",
-            "Cross-Origin-Opener-Policy: same-origin",
-            "Cross-Origin-Resource-Policy: same-origin",
+        ])
+    }
+
+    @Test func crossOriginIsolationIsOptIn() {
+        let policy = SecurityHeadersPolicy(crossOriginOpenerPolicy: "same-origin", crossOriginResourcePolicy: "same-site")
+        #expect(pairs(policy.headers(overTLS: false)).suffix(2) == [
+            "Cross-Origin-Opener-Policy: same-origin", "Cross-Origin-Resource-Policy: same-site",
         ])
     }
 
     @Test func tlsAddsHSTS() {
         let headers = SecurityHeadersPolicy.standard.headers(overTLS: true)
-        #expect(headers.count == 7)
+        #expect(headers.count == 5)
         #expect(pairs(headers).last == "Strict-Transport-Security: max-age=31536000; includeSubDomains")
         #expect(!SecurityHeadersPolicy.standard.headers(overTLS: false).contains { $0.name == "Strict-Transport-Security" })
     }

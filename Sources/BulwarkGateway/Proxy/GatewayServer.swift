@@ -68,7 +68,9 @@ final class GatewayServer: Sendable {
                     // Pipelining is handled by ProxyHandler itself (see its `pipelined` queue).
                     try sync.configureHTTPServerPipeline(
                         withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
-                    try sync.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                    // readTimeout, not allTimeout: the latter attaches a promise to every write to track
+                    // completion. A request in flight is governed by the upstream timeout instead.
+                    try sync.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try sync.addHandler(ProxyHandler(loop: context))
                 }
             }
