@@ -75,6 +75,8 @@ enum HeaderRewriting {
     static func connectionTokens(_ headers: HTTPHeaders) -> [String] {
         var tokens: [String] = []
         for (name, value) in headers where name.utf8.count == 10 && equalsIgnoringCase(name, "connection") {
+            // The usual values list no field names; skip splitting them.
+            if equalsIgnoringCase(value, "keep-alive") || equalsIgnoringCase(value, "close") { continue }
             for token in value.split(separator: ",") {
                 let trimmed = token.trimmingCharacters(in: " ").lowercased()
                 if !trimmed.isEmpty && trimmed != "close" && trimmed != "keep-alive" { tokens.append(trimmed) }
