@@ -33,6 +33,8 @@ final class Exchange {
     var reusedConnection = false
     var attempts = 0
     var isControl = false
+    /// A trusted proxy in front of us terminated TLS (`X-Forwarded-Proto: https`): send HSTS.
+    var overTLS = false
 
     var bytesIn = 0
     var bytesOut = 0

@@ -17,11 +17,12 @@ extension ProxyHandler {
         exchange.closeAfterResponse = exchange.closeAfterResponse || close
 
         var headers = HTTPHeaders()
-        headers.reserveCapacity(response.headers.count + runtime.securityHeaders.count + 3)
+        let securityHeaders = runtime.securityHeaders(overTLS: exchange.overTLS)
+        headers.reserveCapacity(response.headers.count + securityHeaders.count + 3)
         for field in response.headers {
             headers.add(name: field.name.canonicalName, value: field.value)
         }
-        for header in runtime.securityHeaders { headers.add(name: header.name, value: header.value) }
+        for header in securityHeaders { headers.add(name: header.name, value: header.value) }
         headers.add(name: RequestIDPolicy.headerName, value: exchange.requestID)
         let body = response.body
         headers.add(name: "Content-Length", value: String(body.utf8.count))

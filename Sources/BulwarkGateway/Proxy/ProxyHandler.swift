@@ -118,6 +118,8 @@ final class ProxyHandler: ChannelDuplexHandler {
             head: head, requestID: requestID, path: String(path), clientIP: clientIP, now: now,
             hasBody: (facts.declaredLength ?? 0) > 0 || facts.hasTransferEncoding)
         self.exchange = exchange
+        let proto = runtime.forwarded.forwardedProto(incoming: facts.forwardedProto, peer: peerAddress, scheme: "http")
+        exchange.overTLS = proto == "https"
 
         if ControlResponder.handles(path: path) {
             exchange.isControl = true
@@ -150,7 +152,7 @@ final class ProxyHandler: ChannelDuplexHandler {
             requestID: requestID,
             traceparent: trace.traceparent,
             forwardedFor: runtime.forwarded.forwardedFor(incoming: facts.forwardedFor, peer: peerAddress),
-            forwardedProto: runtime.forwarded.forwardedProto(incoming: facts.forwardedProto, peer: peerAddress, scheme: "http"))
+            forwardedProto: proto)
         exchange.upstreamHead = HeaderRewriting.upstreamHead(
             from: head, facts: forwarding, hasConnectionTokens: facts.hasConnectionTokens)
         exchange.idempotent = Self.isIdempotent(head.method) || facts.hasIdempotencyKey

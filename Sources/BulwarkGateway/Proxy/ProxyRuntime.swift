@@ -26,6 +26,8 @@ final class ProxyRuntime: Sendable {
     let routes: [RouteEntry]
     let upstreams: [UpstreamTarget]
     let securityHeaders: [SecurityHeader]
+    /// The same plus HSTS, for requests a trusted proxy says arrived over TLS.
+    let securityHeadersTLS: [SecurityHeader]
     let forwarded: ForwardedHeadersPolicy
     let accessLog: AccessLogger
     let metrics: RequestMetrics
@@ -42,9 +44,13 @@ final class ProxyRuntime: Sendable {
     ) {
         self.routes = routes
         self.upstreams = upstreams
-        self.securityHeaders = securityHeaders.headers(overTLS: false).map {
-            SecurityHeader(name: $0.name, lowercasedName: $0.name.lowercased(), value: $0.value)
+        func prepared(_ overTLS: Bool) -> [SecurityHeader] {
+            securityHeaders.headers(overTLS: overTLS).map {
+                SecurityHeader(name: $0.name, lowercasedName: $0.name.lowercased(), value: $0.value)
+            }
         }
+        self.securityHeaders = prepared(false)
+        self.securityHeadersTLS = prepared(true)
         self.forwarded = forwarded
         self.accessLog = accessLog
         self.metrics = metrics
@@ -52,6 +58,10 @@ final class ProxyRuntime: Sendable {
         self.logger = logger
         self.clientIdleTimeout = clientIdleTimeout
         self.maxConnections = maxConnections
+    }
+
+    func securityHeaders(overTLS: Bool) -> [SecurityHeader] {
+        overTLS ? securityHeadersTLS : securityHeaders
     }
 
     /// First route whose pattern matches, in config order.
