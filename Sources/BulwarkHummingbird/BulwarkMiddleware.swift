@@ -128,8 +128,14 @@ final class ByteCounter: Sendable {
 }
 
 extension HTTPField.Name {
-    static let xRequestID = Self("X-Request-ID")!
-    static let xForwardedFor = Self("X-Forwarded-For")!
+    static let xRequestID = constant("X-Request-ID")
+    static let xForwardedFor = constant("X-Forwarded-For")
+
+    /// A field name known at compile time to be a valid token.
+    private static func constant(_ name: String) -> Self {
+        guard let field = Self(name) else { preconditionFailure("'\(name)' is not a valid HTTP field name") }
+        return field
+    }
 }
 
 extension RequestContext {

@@ -23,10 +23,7 @@ struct GatewayTrustedProxyTests {
         ])
         #expect(response.status == 200)
         #expect(response.header("strict-transport-security") == "max-age=31536000; includeSubDomains")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
-        let pairs = try #require(json["headers"] as? [[String]])
-        var headers: [String: String] = [:]
-        for pair in pairs where pair.count == 2 { headers[pair[0].lowercased()] = pair[1] }
+        let headers = try EchoedRequest(response).headers
         #expect(headers["x-forwarded-for"] == "203.0.113.7, 127.0.0.1")
         #expect(headers["x-forwarded-proto"] == "https")
         let line = try await gateway.process.waitForLine(containing: "203.0.113.7")
