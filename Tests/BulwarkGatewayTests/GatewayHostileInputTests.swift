@@ -157,4 +157,33 @@ struct GatewayHostileInputTests {
         #expect(!trace.contains("b7ad6b7169203331"), "a new parent id for this hop")
         #expect(trace.hasSuffix("-01"))
     }
+
+    @Test func idleAndStalledClientsAreClosedButWaitingRequestsAreNot() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let config = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
+        try """
+        upstreams:
+          app: {url: "\(upstream.url)", timeout: 3s}
+        client-idle-timeout: 1s
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let gateway = try await GatewayProcess.start(arguments: ["--config", config])
+        defer { gateway.process.kill() }
+        let port = gateway.port
+        let outcomes: (silent: Bool, stalledHead: Bool, stalledBody: Bool) = try await Blocking.run {
+            let silent = try RawHTTPConnection(port: port, timeoutSeconds: 8)
+            let stalledHead = try RawHTTPConnection(port: port, timeoutSeconds: 8)
+            stalledHead.send("GET /ok HTTP/1.1\r\nHost: t\r\n")
+            let stalledBody = try RawHTTPConnection(port: port, timeoutSeconds: 8)
+            stalledBody.send("POST /ok HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc")
+            return (silent.waitForClose(), stalledHead.waitForClose(), stalledBody.waitForClose())
+        }
+        #expect(outcomes.silent, "a connection that never sends is closed")
+        #expect(outcomes.stalledHead, "a half-sent head is closed")
+        #expect(outcomes.stalledBody, "a stalled body is closed")
+        // A request waiting longer than the idle timeout on a slow upstream is not cut off: it gets
+        // the upstream timeout's 504 instead.
+        let slow = try await RawHTTP.get(port: port, "/hang")
+        #expect(slow.status == 504)
+    }
 }

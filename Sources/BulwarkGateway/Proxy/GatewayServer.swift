@@ -37,7 +37,6 @@ final class GatewayServer: Sendable {
         }
         let contexts = loops
         let quiesce = ServerQuiescingHelper(group: group)
-        let idleTimeout = runtime.clientIdleTimeout
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -68,9 +67,6 @@ final class GatewayServer: Sendable {
                     // Pipelining is handled by ProxyHandler itself (see its `pipelined` queue).
                     try sync.configureHTTPServerPipeline(
                         withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
-                    // readTimeout, not allTimeout: the latter attaches a promise to every write to track
-                    // completion. A request in flight is governed by the upstream timeout instead.
-                    try sync.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try sync.addHandler(ProxyHandler(loop: context))
                 }
             }
@@ -102,7 +98,7 @@ final class GatewayServer: Sendable {
 
     private func closeIdleUpstreams() async {
         for (_, bound) in loops {
-            try? await bound.eventLoop.submit { bound.value.pools.forEach { $0.closeAll() } }.get()
+            try? await bound.eventLoop.submit { bound.value.shutdown() }.get()
         }
     }
 }

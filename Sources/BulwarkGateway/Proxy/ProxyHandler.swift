@@ -25,6 +25,8 @@ final class ProxyHandler: ChannelDuplexHandler {
     var upstreamTimer: Scheduled<Void>?
     var clientNeedsFlush = false
     var closing = false
+    /// When the client last sent bytes; read by the loop's idle sweeper.
+    var lastClientRead = NIODeadline.uptimeNanoseconds(0)
     /// Asked to close by graceful shutdown; happens once the current exchange is answered.
     var quiescing = false
     var pipelined = CircularBuffer<HTTPServerRequestPart>()
@@ -46,6 +48,8 @@ final class ProxyHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        lastClientRead = .now()
+        loop.register(self)
         if let remote = context.channel.remoteAddress {
             peerAddress = remote.ipAddress ?? "unknown"
         }
@@ -53,6 +57,7 @@ final class ProxyHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        loop.unregister(self)
     }
 
     // MARK: client → gateway
@@ -101,6 +106,7 @@ final class ProxyHandler: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        lastClientRead = .now()
         if upstreamNeedsFlush {
             upstreamNeedsFlush = false
             exchange?.upstream?.flush()
@@ -304,16 +310,17 @@ final class ProxyHandler: ChannelDuplexHandler {
             }
             return
         }
-        if event is IdleStateHandler.IdleStateEvent {
-            // Idle between requests, or a client trickling its head or body: close. A request
-            // waiting on its upstream is governed by the upstream timeout instead.
-            if let exchange, exchange.requestComplete || exchange.phase == .connecting || readHeld {
-                return
-            }
-            closeClient()
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// Called by the loop's idle sweeper. Idle between requests, or a client trickling its head or
+    /// body: close. A request waiting on its upstream is governed by the upstream timeout instead.
+    func closeIfIdle(now: NIODeadline, limit: TimeAmount) {
+        guard now - lastClientRead > limit else { return }
+        if let exchange, exchange.requestComplete || exchange.phase == .connecting || readHeld {
             return
         }
-        context.fireUserInboundEventTriggered(event)
+        closeClient()
     }
 
     func closeClient() {

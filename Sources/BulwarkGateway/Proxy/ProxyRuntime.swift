@@ -81,11 +81,52 @@ final class LoopContext {
     let pools: [UpstreamPool]
     var random = FastRandom()
     let metrics: RequestMetrics.LoopCache
+    /// Client connections on this loop, for the idle sweeper.
+    private var connections: [ObjectIdentifier: ProxyHandler] = [:]
+    private var sweeper: Scheduled<Void>?
+    private var stopped = false
+    private let eventLoop: any EventLoop
 
+    /// Must be called on `eventLoop`.
     init(runtime: ProxyRuntime, eventLoop: any EventLoop) {
         self.runtime = runtime
         self.pools = runtime.upstreams.map { UpstreamPool(target: $0, eventLoop: eventLoop) }
         self.metrics = RequestMetrics.LoopCache(metrics: runtime.metrics)
+        // One timer per loop instead of an idle handler per connection: the per-connection handler
+        // sat on every read and write of the data path.
+        self.eventLoop = eventLoop
+        scheduleSweep()
+    }
+
+    private func scheduleSweep() {
+        guard !stopped else { return }
+        let limit = runtime.clientIdleTimeout
+        let period = max(TimeAmount.milliseconds(250), TimeAmount.nanoseconds(limit.nanoseconds / 4))
+        sweeper = eventLoop.assumeIsolated().scheduleTask(in: period) { [weak self] in
+            self?.sweepIdle(limit: limit)
+            self?.scheduleSweep()
+        }
+    }
+
+    func register(_ handler: ProxyHandler) {
+        connections[ObjectIdentifier(handler)] = handler
+    }
+
+    func unregister(_ handler: ProxyHandler) {
+        connections[ObjectIdentifier(handler)] = nil
+    }
+
+    private func sweepIdle(limit: TimeAmount) {
+        let now = NIODeadline.now()
+        for handler in Array(connections.values) { handler.closeIfIdle(now: now, limit: limit) }
+    }
+
+    /// Stops the sweeper and closes idle upstream connections (shutdown).
+    func shutdown() {
+        stopped = true
+        sweeper?.cancel()
+        sweeper = nil
+        pools.forEach { $0.closeAll() }
     }
 }
 
