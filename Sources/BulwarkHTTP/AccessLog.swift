@@ -38,38 +38,38 @@ public struct AccessLogRecord: Sendable {
 
 extension AccessLogRecord: JSONFragment {
     /// Renders the record as one JSON object; the path is redacted (query secrets).
-    public func appendJSON(to out: inout String, redactor: LogRedactor) {
-        JSONText.appendField("{\"method\":", method, to: &out)
-        JSONText.appendField(",\"path\":", redactor.redact(text: path), to: &out)
-        JSONText.appendField(",\"route\":", route, to: &out)
+    public func appendJSON(to out: inout JSONBuffer, redactor: LogRedactor) {
+        out.appendField("{\"method\":", method)
+        out.appendField(",\"path\":", redactor.redact(text: path))
+        out.appendField(",\"route\":", route)
         out.append(",\"status\":")
-        out.append(String(status))
+        out.append(status)
         out.append(",\"duration_ms\":")
         Self.appendMilliseconds(durationMilliseconds, to: &out)
         out.append(",\"bytes_in\":")
-        out.append(String(bytesIn))
+        out.append(bytesIn)
         out.append(",\"bytes\":")
-        out.append(String(bytesOut))
-        JSONText.appendField(",\"client_ip\":", clientIP, to: &out)
-        if let upstream { JSONText.appendField(",\"upstream\":", upstream, to: &out) }
-        if let errorCode { JSONText.appendField(",\"error_code\":", errorCode, to: &out) }
+        out.append(bytesOut)
+        out.appendField(",\"client_ip\":", clientIP)
+        if let upstream { out.appendField(",\"upstream\":", upstream) }
+        if let errorCode { out.appendField(",\"error_code\":", errorCode) }
         out.append("}")
     }
 
     /// Milliseconds with three decimals, from integer microseconds: Double's own description is the
     /// slowest part of the record otherwise.
-    static func appendMilliseconds(_ milliseconds: Double, to out: inout String) {
+    static func appendMilliseconds(_ milliseconds: Double, to out: inout JSONBuffer) {
         guard milliseconds.isFinite, milliseconds >= 0, milliseconds < 1e12 else {
             out.append("0")
             return
         }
         let micros = Int((milliseconds * 1000).rounded())
-        out.append(String(micros / 1000))
+        out.append(micros / 1000)
         out.append(".")
         let fraction = micros % 1000
         if fraction < 100 { out.append("0") }
         if fraction < 10 { out.append("0") }
-        out.append(String(fraction))
+        out.append(fraction)
     }
 
     /// logfmt, for handlers that are not JSON.

@@ -48,8 +48,11 @@ public final class BufferedLogSink: LogSink {
 
     public func write(line: String) {
         var line = line
-        let wake = line.withUTF8 { bytes -> Bool in
-            state.withLock { state -> Bool in
+        line.withUTF8 { write(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    public func write(bytes: UnsafeRawBufferPointer) {
+        let wake = state.withLock { state -> Bool in
                 if state.stopped || state.buffer.count + bytes.count + 1 > capacity {
                     state.dropped += 1
                     return false
@@ -61,7 +64,6 @@ public final class BufferedLogSink: LogSink {
                     return true
                 }
                 return false
-            }
         }
         if wake { wakeup.signal() }
     }

@@ -46,33 +46,32 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         // Common case first: only per-call metadata, so no dictionary is copied or merged.
-        if metadata.isEmpty, metadataProvider == nil {
-            sink.write(line: render(event: event, metadata: event.metadata ?? [:]))
-            return
+        var metadata = event.metadata ?? [:]
+        if !self.metadata.isEmpty || metadataProvider != nil {
+            metadata = self.metadata
+            if let provided = metadataProvider?.get() {
+                metadata.merge(provided) { _, new in new }
+            }
+            if let extra = event.metadata {
+                metadata.merge(extra) { _, new in new }
+            }
         }
-        var merged = metadata
-        if let provided = metadataProvider?.get() {
-            merged.merge(provided) { _, new in new }
-        }
-        if let extra = event.metadata {
-            merged.merge(extra) { _, new in new }
-        }
-        sink.write(line: render(event: event, metadata: merged))
+        let line = render(event: event, metadata: metadata)
+        line.bytes.withUnsafeBytes { sink.write(bytes: $0) }
     }
 
-    func render(event: LogEvent, metadata: Logger.Metadata) -> String {
-        var out = ""
-        out.reserveCapacity(512)
+    func render(event: LogEvent, metadata: Logger.Metadata) -> JSONBuffer {
+        var out = JSONBuffer(capacity: 512)
         out.append("{\"timestamp\":\"")
         RFC3339Timestamp.appendNow(to: &out)
         out.append("\"")
-        JSONText.appendField(",\"level\":", event.level.rawValue, to: &out)
-        JSONText.appendField(",\"logger\":", label, to: &out)
-        JSONText.appendField(",\"message\":", redactor.redact(text: event.message.description), to: &out)
-        JSONText.appendField(",\"source\":{\"file\":", event.file, to: &out)
-        JSONText.appendField(",\"function\":", event.function, to: &out)
+        out.appendField(",\"level\":", event.level.rawValue)
+        out.appendField(",\"logger\":", label)
+        out.appendField(",\"message\":", redactor.redact(text: event.message.description))
+        out.appendField(",\"source\":{\"file\":", event.file)
+        out.appendField(",\"function\":", event.function)
         out.append(",\"line\":")
-        out.append(String(event.line))
+        out.append(Int(event.line))
         out.append("}")
         var rest: [(String, Logger.Metadata.Value)] = []
         for (key, value) in metadata {
@@ -81,13 +80,13 @@ public struct JSONLogHandler: LogHandler {
                 continue
             }
             out.append(",")
-            JSONText.appendQuoted(key, to: &out)
+            out.appendQuoted(key)
             out.append(":")
             // Top-level keys are Bulwark's own and never name a secret; their text is still scanned.
             if case .stringConvertible(let convertible) = value, let fragment = convertible as? any JSONFragment {
                 fragment.appendJSON(to: &out, redactor: redactor)
             } else if case .string(let text) = value {
-                JSONText.appendQuoted(redactor.redact(text: text), to: &out)
+                out.appendQuoted(redactor.redact(text: text))
             } else {
                 appendValue(redactor.redact(key: key, value: value), to: &out)
             }
@@ -97,7 +96,7 @@ public struct JSONLogHandler: LogHandler {
             out.append(",\"metadata\":{")
             for (index, (key, value)) in rest.enumerated() {
                 if index > 0 { out.append(",") }
-                JSONText.appendQuoted(key, to: &out)
+                out.appendQuoted(key)
                 out.append(":")
                 appendValue(redactor.redact(key: key, value: value), to: &out)
             }
@@ -107,10 +106,10 @@ public struct JSONLogHandler: LogHandler {
         return out
     }
 
-    private func appendValue(_ value: Logger.Metadata.Value, to out: inout String) {
+    private func appendValue(_ value: Logger.Metadata.Value, to out: inout JSONBuffer) {
         switch value {
         case .string(let string):
-            JSONText.appendQuoted(string, to: &out)
+            out.appendQuoted(string)
         case .stringConvertible(let convertible as any JSONFragment):
             convertible.appendJSON(to: &out, redactor: redactor)
         case .stringConvertible(let convertible):
@@ -118,9 +117,9 @@ public struct JSONLogHandler: LogHandler {
             // which cost more than rendering the whole line.
             let text = convertible.description
             if JSONText.isBareLiteral(text) {
-                out.append(text)
+                out.appendRaw(text)
             } else {
-                JSONText.appendQuoted(text, to: &out)
+                out.appendQuoted(text)
             }
         case .array(let values):
             out.append("[")
@@ -133,7 +132,7 @@ public struct JSONLogHandler: LogHandler {
             out.append("{")
             for (index, key) in dictionary.keys.sorted().enumerated() {
                 if index > 0 { out.append(",") }
-                JSONText.appendQuoted(key, to: &out)
+                out.appendQuoted(key)
                 out.append(":")
                 if let element = dictionary[key] {
                     appendValue(redactor.redact(key: key, value: element), to: &out)

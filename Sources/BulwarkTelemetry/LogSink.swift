@@ -11,8 +11,16 @@ import Synchronization
 /// inside one record.
 public protocol LogSink: Sendable {
     func write(line: String)
+    /// One line as UTF-8, without the newline; sinks that buffer bytes skip a `String` round trip.
+    func write(bytes: UnsafeRawBufferPointer)
     /// Pushes buffered lines to their destination; called on shutdown.
     func flush()
+}
+
+extension LogSink {
+    public func write(bytes: UnsafeRawBufferPointer) {
+        write(line: String(decoding: bytes, as: UTF8.self))
+    }
 }
 
 /// Writes lines to a file descriptor (stdout by default) with one `write(2)` per line under a lock,

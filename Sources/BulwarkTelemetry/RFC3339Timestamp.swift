@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BulwarkCore
 import Synchronization
 
 /// RFC 3339 timestamps in UTC with microseconds and `Z`, formatted without Foundation because
@@ -19,8 +20,17 @@ public enum RFC3339Timestamp {
         return out
     }
 
-    /// Appends the current time to `out`, sparing a string per log line.
-    public static func appendNow(to out: inout String) {
+    /// Appends the current time to a JSON buffer, for log lines.
+    public static func appendNow(to out: inout JSONBuffer) {
+        let (prefix, microseconds) = nowParts()
+        out.appendRaw(prefix)
+        out.append(".")
+        out.appendDigits(microseconds, width: 6)
+        out.append("Z")
+    }
+
+    /// The cached `YYYY-MM-DDTHH:MM:SS` of the current second and the microseconds within it.
+    private static func nowParts() -> (String, Int) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         let seconds = Int(spec.tv_sec)
@@ -30,9 +40,15 @@ public enum RFC3339Timestamp {
             }
             return cache.prefix
         }
+        return (prefix, Int(spec.tv_nsec) / 1000)
+    }
+
+    /// Appends the current time to `out`, sparing a string per log line.
+    public static func appendNow(to out: inout String) {
+        let (prefix, microseconds) = nowParts()
         out.append(prefix)
         out.append(".")
-        append(Int(spec.tv_nsec) / 1000, width: 6, to: &out)
+        append(microseconds, width: 6, to: &out)
         out.append("Z")
     }
 
