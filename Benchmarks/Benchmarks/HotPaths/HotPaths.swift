@@ -95,5 +95,6 @@ let benchmarks: @Sendable () -> Void = {
 /// Discards lines: measures formatting, not I/O.
 final class NullSink: LogSink {
     func write(line: String) { blackHole(line) }
+    func write(bytes: UnsafeRawBufferPointer) { blackHole(bytes.count) }
     func flush() {}
 }
