@@ -1,50 +1,12 @@
 /// Minimal JSON string escaping shared by the hand-written encoders on hot paths (problem+json,
 /// log lines), where building an `Encodable` tree per call costs more than the work itself.
 public enum JSONText {
-    /// Appends `value` as a quoted JSON string, escaping per RFC 8259.
+    /// Appends `value` as a quoted JSON string, escaping per RFC 8259. The escaping itself lives
+    /// in ``JSONBuffer``, the byte renderer hot paths use, so both always agree.
     public static func appendQuoted(_ value: String, to out: inout String) {
-        out.append("\"")
-        appendEscaped(value, to: &out)
-        out.append("\"")
-    }
-
-    /// Appends `"prefix` + escaped `value` + `"`, where `prefix` is pre-built JSON such as
-    /// `,"level":` — one append per fixed part instead of one per quote and comma, which is most of
-    /// the cost of a log line.
-    public static func appendField(_ prefix: String, _ value: String, to out: inout String) {
-        out.append(prefix)
-        out.append("\"")
-        appendEscaped(value, to: &out)
-        out.append("\"")
-    }
-
-    /// Appends the escaped content of a JSON string, without quotes.
-    public static func appendEscaped(_ value: String, to out: inout String) {
-        var needsEscape = false
-        for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            needsEscape = true
-            break
-        }
-        if !needsEscape {
-            out.append(value)
-            return
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            case _ where scalar.value < 0x20:
-                out.append("\\u00")
-                let hex = Array("0123456789abcdef")
-                out.append(hex[Int(scalar.value >> 4)])
-                out.append(hex[Int(scalar.value & 0xF)])
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
+        var buffer = JSONBuffer(capacity: value.utf8.count + 2)
+        buffer.appendQuoted(value)
+        out.append(buffer.text)
     }
 
     /// Appends `"name":"value"`, preceded by a comma unless it is the first member.

@@ -61,7 +61,6 @@ public enum GatewayLauncher {
             return 0
         } catch {
             logger.critical("gateway stopped with an error", metadata: ["error": "\(error)"])
-            sink.flush()
             let message = "bulwark: \(error)\n"
             _ = message.withCString { write(2, $0, strlen($0)) }
             return 1

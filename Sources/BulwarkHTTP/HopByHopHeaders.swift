@@ -6,11 +6,27 @@ public enum HopByHopHeaders {
         "te", "trailer", "transfer-encoding", "upgrade",
     ]
 
+    /// True when `name` (any case) is on the fixed list (`names`). Dispatches on length and compares
+    /// bytes without lower-casing, because the gateway asks once per header of every message.
+    @inlinable
+    public static func isHopByHop(_ name: String) -> Bool {
+        func equals(_ candidate: String) -> Bool { ASCIICase.equals(name, lowercased: candidate) }
+        switch name.utf8.count {
+        case 2: return equals("te")
+        case 7: return equals("trailer") || equals("upgrade")
+        case 10: return equals("connection") || equals("keep-alive")
+        case 16: return equals("proxy-connection")
+        case 17: return equals("transfer-encoding")
+        case 18: return equals("proxy-authenticate")
+        case 19: return equals("proxy-authorization")
+        default: return false
+        }
+    }
+
     /// True when `name` (any case) must be dropped, either by the fixed list or because the
     /// message's `Connection` header named it.
     public static func isHopByHop(_ name: String, connectionTokens: Set<String>) -> Bool {
-        let lowered = name.lowercased()
-        return names.contains(lowered) || connectionTokens.contains(lowered)
+        isHopByHop(name) || (!connectionTokens.isEmpty && connectionTokens.contains(name.lowercased()))
     }
 
     /// Tokens listed in `Connection` header values, lower-cased.
@@ -23,6 +39,20 @@ public enum HopByHopHeaders {
             }
         }
         return tokens
+    }
+}
+
+/// ASCII case-insensitive comparison for header names and tokens.
+public enum ASCIICase {
+    /// True when `text` equals `lowercased` ignoring ASCII case; `lowercased` must be lower case.
+    @inlinable
+    public static func equals(_ text: String, lowercased: String) -> Bool {
+        guard text.utf8.count == lowercased.utf8.count else { return false }
+        for (a, b) in zip(text.utf8, lowercased.utf8) {
+            let folded = (a >= 65 && a <= 90) ? a | 0x20 : a
+            if folded != b { return false }
+        }
+        return true
     }
 }
 

@@ -38,3 +38,16 @@ struct HopByHopHeadersTests {
         ])
     }
 }
+
+@Suite("HopByHopHeaders fast path")
+struct HopByHopFastPathTests {
+    @Test func fastCheckAgreesWithTheList() {
+        for name in HopByHopHeaders.names {
+            #expect(HopByHopHeaders.isHopByHop(name))
+            #expect(HopByHopHeaders.isHopByHop(name.uppercased()))
+        }
+        for name in ["te1", "trailers", "content-type", "keep-alivex", ""] {
+            #expect(!HopByHopHeaders.isHopByHop(name))
+        }
+    }
+}

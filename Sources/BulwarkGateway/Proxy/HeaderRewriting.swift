@@ -85,18 +85,9 @@ enum HeaderRewriting {
         return tokens
     }
 
+    /// BulwarkHTTP's hop-by-hop rule, plus the names this message's `Connection` header listed.
     static func isHopByHop(_ name: String, tokens: [String]) -> Bool {
-        switch name.utf8.count {
-        case 2: if equalsIgnoringCase(name, "te") { return true }
-        case 7: if equalsIgnoringCase(name, "trailer") || equalsIgnoringCase(name, "upgrade") { return true }
-        case 10: if equalsIgnoringCase(name, "connection") || equalsIgnoringCase(name, "keep-alive") { return true }
-        case 16: if equalsIgnoringCase(name, "proxy-connection") { return true }
-        case 17: if equalsIgnoringCase(name, "transfer-encoding") { return true }
-        case 18: if equalsIgnoringCase(name, "proxy-authenticate") { return true }
-        case 19: if equalsIgnoringCase(name, "proxy-authorization") { return true }
-        default: break
-        }
-        return !tokens.isEmpty && isListed(name, tokens)
+        HopByHopHeaders.isHopByHop(name) || (!tokens.isEmpty && isListed(name, tokens))
     }
 
     static func isListed(_ name: String, _ list: [String]) -> Bool {
@@ -108,12 +99,7 @@ enum HeaderRewriting {
 
     /// ASCII case-insensitive comparison; `lowercase` must already be lower case.
     static func equalsIgnoringCase(_ name: String, _ lowercase: String) -> Bool {
-        guard name.utf8.count == lowercase.utf8.count else { return false }
-        for (a, b) in zip(name.utf8, lowercase.utf8) {
-            let folded = (a >= 65 && a <= 90) ? a | 0x20 : a
-            if folded != b { return false }
-        }
-        return true
+        ASCIICase.equals(name, lowercased: lowercase)
     }
 }
 
