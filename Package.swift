@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "bulwark", targets: ["bulwark"]),
         .library(name: "BulwarkCore", targets: ["BulwarkCore"]),
         .library(name: "BulwarkTelemetry", targets: ["BulwarkTelemetry"]),
+        .library(name: "BulwarkResilience", targets: ["BulwarkResilience"]),
         .library(name: "BulwarkOps", targets: ["BulwarkOps"]),
         .library(name: "BulwarkHTTP", targets: ["BulwarkHTTP"]),
         .library(name: "BulwarkHummingbird", targets: ["BulwarkHummingbird"]),
@@ -39,6 +40,15 @@ let package = Package(
         ),
         .target(
             name: "BulwarkTelemetry",
+            dependencies: [
+                "BulwarkCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "BulwarkResilience",
             dependencies: [
                 "BulwarkCore",
                 .product(name: "Logging", package: "swift-log"),
@@ -126,6 +136,15 @@ let package = Package(
         .testTarget(
             name: "BulwarkTelemetryTests",
             dependencies: ["BulwarkTelemetry", "BulwarkCore", "BulwarkTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BulwarkResilienceTests",
+            dependencies: [
+                "BulwarkResilience", "BulwarkCore", "BulwarkTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -81,6 +81,11 @@ public enum ErrorCatalog {
         title: "Circuit open",
         meaning: "The upstream failed repeatedly, so calls are refused without trying until it recovers.",
         suggestion: "Retry after the number of seconds in Retry-After.")
+    public static let bulkheadFull = ErrorCode(
+        "BULKHEAD_FULL", status: 503, category: .resource, severity: .medium,
+        title: "Too many concurrent calls",
+        meaning: "The component is already running as many calls as it allows and its wait queue is full.",
+        suggestion: "Retry after the number of seconds in Retry-After; operators may raise the concurrency limit.")
     public static let shuttingDown = ErrorCode(
         "SHUTTING_DOWN", status: 503, category: .resource, severity: .low,
         title: "Shutting down",
@@ -101,7 +106,7 @@ public enum ErrorCatalog {
     public static let all: [ErrorCode] = [
         validationFailed, badRequest, headersTooLarge, bodyTooLarge, notFound, methodNotAllowed,
         unauthorized, forbidden, conflict, unsupportedMediaType, rateLimited, ipBlocked, resourceExhausted, upstreamUnavailable, upstreamTimeout,
-        circuitOpen, shuttingDown, timeout, internalError,
+        circuitOpen, bulkheadFull, shuttingDown, timeout, internalError,
     ]
 
     /// Looks a code up by its wire value.

@@ -68,6 +68,18 @@ public final class ManualClock: Clock, Sendable {
         }
     }
 
+    /// Yields until at least `count` tasks are parked in `sleep` (bounded, so a test that expected a
+    /// sleeper which never comes fails its next expectation instead of hanging). Returns whether
+    /// they arrived.
+    @discardableResult
+    public func waitForSleepers(_ count: Int = 1) async -> Bool {
+        for _ in 0..<200_000 {
+            if sleeperCount >= count { return true }
+            await Task.yield()
+        }
+        return sleeperCount >= count
+    }
+
     /// Moves time forward and wakes every sleeper whose deadline has passed.
     public func advance(by duration: Duration) {
         let due = state.withLock { state -> [Sleeper] in

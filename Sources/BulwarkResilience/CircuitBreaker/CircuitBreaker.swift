@@ -1,0 +1,247 @@
+import BulwarkCore
+import Logging
+import Metrics
+import Synchronization
+
+/// Stops calling a dependency that keeps failing, so callers fail fast instead of piling up on
+/// timeouts, and the dependency gets room to recover; trial calls then probe whether it has.
+/// Safe to share across threads and event loops; admission and recording each take one short lock.
+public final class CircuitBreaker: Sendable {
+    private struct State {
+        var state = CircuitState.closed
+        var generation: UInt64 = 0
+        var openUntil: Int64 = 0
+        var trialsInFlight = 0
+        var trialSuccesses = 0
+        var consecutiveFailures = 0
+        var window: OutcomeWindow
+        var successes = 0
+        var failures = 0
+        var rejected = 0
+        var wouldHaveRejected = 0
+        var lastTransition: CircuitTransition?
+        var mode: CircuitBreakerConfiguration.Mode
+    }
+
+    public let name: String
+    public let configuration: CircuitBreakerConfiguration
+    private let time: TimeSource
+    private let state: Mutex<State>
+    private let observers = Mutex<[@Sendable (CircuitTransition) -> Void]>([])
+    private let telemetry: BreakerTelemetry
+
+    public init(
+        name: String, configuration: CircuitBreakerConfiguration = CircuitBreakerConfiguration(),
+        time: TimeSource = .continuous, logger: Logger = Logger(label: "bulwark.resilience.breaker")
+    ) {
+        self.name = name
+        self.configuration = configuration
+        self.time = time
+        self.state = Mutex(State(window: OutcomeWindow(configuration.window), mode: configuration.mode))
+        self.telemetry = BreakerTelemetry(name: name, logger: logger)
+    }
+
+    /// Called after every state change, outside the breaker's lock.
+    public func onTransition(_ observer: @escaping @Sendable (CircuitTransition) -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
+
+    /// Admits a call or refuses it with `CIRCUIT_OPEN` carrying when to retry.
+    public func acquire() throws(BulwarkError) -> CircuitBreakerPermit {
+        var transition: CircuitTransition?
+        let result = state.withLock { state -> Result<CircuitBreakerPermit, BulwarkError> in
+            switch state.mode {
+            case .disabled, .metricsOnly:
+                let start = configuration.measuresDuration ? time.now() : 0
+                return .success(CircuitBreakerPermit(start: start, generation: state.generation, trial: false, wouldReject: false))
+            case .enabled, .dryRun:
+                break
+            }
+            var now: Int64 = 0
+            if state.state == .open {
+                now = time.now()
+                if now >= state.openUntil {
+                    transition = transitionLocked(&state, to: .halfOpen, now: now, reason: "open duration elapsed")
+                }
+            } else if configuration.measuresDuration {
+                now = time.now()
+            }
+            switch state.state {
+            case .closed:
+                return .success(CircuitBreakerPermit(start: now, generation: state.generation, trial: false, wouldReject: false))
+            case .halfOpen where state.trialsInFlight < configuration.halfOpenTrials:
+                state.trialsInFlight += 1
+                if now == 0 { now = time.now() }
+                return .success(CircuitBreakerPermit(start: now, generation: state.generation, trial: true, wouldReject: false))
+            case .halfOpen, .open, .forcedOpen:
+                if state.mode == .dryRun {
+                    state.wouldHaveRejected += 1
+                    return .success(CircuitBreakerPermit(start: now, generation: state.generation, trial: false, wouldReject: true))
+                }
+                state.rejected += 1
+                let wait: Int64? = switch state.state {
+                case .open: state.openUntil - (now == 0 ? time.now() : now)
+                case .halfOpen: 1_000_000_000
+                default: nil
+                }
+                return .failure(rejection(waitNanoseconds: wait))
+            }
+        }
+        if let transition { announce(transition) }
+        switch result {
+        case .success(let permit):
+            return permit
+        case .failure(let error):
+            telemetry.rejected.increment()
+            throw error
+        }
+    }
+
+    /// Reports how an admitted call ended.
+    public func record(_ permit: CircuitBreakerPermit, _ outcome: CallOutcome) {
+        var transition: CircuitTransition?
+        let needsTime = permit.start != 0 || configuration.measuresDuration
+        let now = needsTime ? time.now() : 0
+        let slow = configuration.slowCallDuration.map { now - permit.start >= $0.nanosecondsClamped } ?? false
+        state.withLock { state in
+            switch outcome {
+            case .success: state.successes += 1
+            case .failure: state.failures += 1
+            case .ignored: break
+            }
+            if permit.trial && permit.generation == state.generation { state.trialsInFlight -= 1 }
+            guard state.mode != .disabled, outcome != .ignored else { return }
+            if configuration.usesWindow { state.window.record(failure: outcome == .failure, slow: slow, now: now) }
+            if outcome == .failure { state.consecutiveFailures += 1 } else { state.consecutiveFailures = 0 }
+            guard state.mode != .metricsOnly, permit.generation == state.generation else { return }
+            switch state.state {
+            case .closed:
+                if let reason = tripReason(state) {
+                    transition = transitionLocked(&state, to: .open, now: now == 0 ? time.now() : now, reason: reason)
+                }
+            case .halfOpen where permit.trial:
+                if outcome == .failure || slow {
+                    transition = transitionLocked(&state, to: .open, now: now == 0 ? time.now() : now, reason: "trial call failed")
+                } else {
+                    state.trialSuccesses += 1
+                    if state.trialSuccesses >= configuration.halfOpenTrials {
+                        transition = transitionLocked(&state, to: .closed, now: now == 0 ? time.now() : now, reason: "trial calls succeeded")
+                    }
+                }
+            default:
+                break
+            }
+        }
+        switch outcome {
+        case .success: telemetry.successes.increment()
+        case .failure: telemetry.failures.increment()
+        case .ignored: break
+        }
+        if let transition { announce(transition) }
+    }
+
+    /// Runs `operation` under the breaker; errors pass through unchanged and are classified by the
+    /// configuration's `isFailure`.
+    public func run<T>(_ operation: () async throws -> T) async throws -> T {
+        let permit = try acquire()
+        do {
+            let value = try await operation()
+            record(permit, .success)
+            return value
+        } catch {
+            record(permit, error is CancellationError ? .ignored : (configuration.isFailure(error) ? .failure : .success))
+            throw error
+        }
+    }
+
+    public var currentState: CircuitState { statistics.state }
+
+    public var statistics: CircuitBreakerStatistics {
+        var transition: CircuitTransition?
+        let stats = state.withLock { state -> CircuitBreakerStatistics in
+            let now = time.now()
+            if state.state == .open, now >= state.openUntil, state.mode == .enabled || state.mode == .dryRun {
+                transition = transitionLocked(&state, to: .halfOpen, now: now, reason: "open duration elapsed")
+            }
+            state.window.advance(to: now)
+            return CircuitBreakerStatistics(
+                name: name, state: state.state, mode: state.mode, callsInWindow: state.window.calls,
+                failuresInWindow: state.window.failures, slowCallsInWindow: state.window.slow,
+                failureRate: state.window.failureRate, slowCallRate: state.window.slowRate,
+                consecutiveFailures: state.consecutiveFailures, successes: state.successes, failures: state.failures,
+                rejected: state.rejected, wouldHaveRejected: state.wouldHaveRejected, lastTransition: state.lastTransition,
+                retryAfterNanoseconds: state.state == .open ? max(0, state.openUntil - now) : nil)
+        }
+        if let transition { announce(transition) }
+        return stats
+    }
+
+    /// Holds the circuit open until `reset` or `forceClose`.
+    public func forceOpen() { change(to: .forcedOpen, reason: "forced open by operator") }
+
+    /// Closes the circuit and forgets recent failures.
+    public func forceClose() { change(to: .closed, reason: "forced closed by operator") }
+
+    /// Back to a fresh closed breaker (same as `forceClose`), the admin "reset" action.
+    public func reset() { change(to: .closed, reason: "reset by operator") }
+
+    /// Switches mode at run time (e.g. from dry-run to enabled once thresholds look right).
+    public func setMode(_ mode: CircuitBreakerConfiguration.Mode) {
+        state.withLock { $0.mode = mode }
+    }
+
+    private func change(to target: CircuitState, reason: String) {
+        let transition = state.withLock { state -> CircuitTransition? in
+            let result = transitionLocked(&state, to: target, now: time.now(), reason: reason, force: true)
+            if target == .closed { state.window.reset() }
+            return result
+        }
+        if let transition { announce(transition) }
+    }
+
+    private func tripReason(_ state: State) -> String? {
+        if let limit = configuration.consecutiveFailures, state.consecutiveFailures >= limit {
+            return "\(state.consecutiveFailures) consecutive failures"
+        }
+        guard state.window.calls >= configuration.minimumCalls else { return nil }
+        if let threshold = configuration.failureRateThreshold, state.window.failureRate >= threshold {
+            return "failure rate \(percent(state.window.failureRate)) over \(state.window.calls) calls"
+        }
+        if let threshold = configuration.slowCallRateThreshold, state.window.slowRate >= threshold {
+            return "slow-call rate \(percent(state.window.slowRate)) over \(state.window.calls) calls"
+        }
+        return nil
+    }
+
+    private func transitionLocked(
+        _ state: inout State, to target: CircuitState, now: Int64, reason: String, force: Bool = false
+    ) -> CircuitTransition? {
+        guard state.state != target || force else { return nil }
+        let transition = CircuitTransition(breaker: name, from: state.state, to: target, at: now, reason: reason)
+        state.state = target
+        state.generation &+= 1
+        state.trialsInFlight = 0
+        state.trialSuccesses = 0
+        state.consecutiveFailures = 0
+        if target == .open { state.openUntil = now &+ configuration.openDuration.nanosecondsClamped }
+        if target == .closed { state.window.reset() }
+        state.lastTransition = transition
+        return transition
+    }
+
+    private func announce(_ transition: CircuitTransition) {
+        telemetry.transitioned(transition)
+        for observer in observers.withLock({ $0 }) { observer(transition) }
+    }
+
+    private func rejection(waitNanoseconds: Int64?) -> BulwarkError {
+        let seconds = waitNanoseconds.map { retryAfterSeconds(nanoseconds: $0) }
+        return BulwarkError(
+            ErrorCatalog.circuitOpen,
+            "The service \(name) is failing and calls to it are paused.",
+            internalDetail: "breaker \(name) refused the call",
+            retryAfterSeconds: seconds)
+    }
+
+    private func percent(_ rate: Double) -> String { "\(Int((rate * 100).rounded())) %" }
+}
