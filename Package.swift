@@ -70,6 +70,7 @@ let package = Package(
             name: "BulwarkHTTP",
             dependencies: [
                 "BulwarkCore",
+                "BulwarkResilience",
                 "BulwarkTelemetry",
                 "BulwarkOps",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -93,6 +94,7 @@ let package = Package(
             name: "BulwarkGateway",
             dependencies: [
                 "BulwarkCore",
+                "BulwarkResilience",
                 "BulwarkTelemetry",
                 "BulwarkOps",
                 "BulwarkHTTP",
@@ -155,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "BulwarkHTTPTests",
             dependencies: [
-                "BulwarkHTTP", "BulwarkCore", "BulwarkOps", "BulwarkTelemetry", "BulwarkTesting",
+                "BulwarkHTTP", "BulwarkCore", "BulwarkOps", "BulwarkTelemetry", "BulwarkTesting", "BulwarkResilience",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -178,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "BulwarkGatewayTests",
             dependencies: [
-                "BulwarkGateway", "BulwarkTesting", "BulwarkHTTP", "BulwarkCore",
+                "BulwarkGateway", "BulwarkTesting", "BulwarkHTTP", "BulwarkCore", "BulwarkResilience",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

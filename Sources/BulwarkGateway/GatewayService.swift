@@ -1,6 +1,7 @@
 import BulwarkCore
 import BulwarkHTTP
 import BulwarkOps
+import BulwarkResilience
 import Logging
 import NIOCore
 import NIOPosix
@@ -16,6 +17,8 @@ public final class GatewayService: Service, Sendable {
     public let metrics: MetricsExporter
     public let shutdown: ShutdownCoordinator
     public let version: String
+    /// One breaker per upstream, named after it; read by `/admin/breakers` and health.
+    public let breakers: CircuitBreakerRegistry
     private let logger: Logger
     private let sample: SampleUpstream?
     private let onListening: @Sendable (SocketAddress) async -> Void
@@ -40,6 +43,7 @@ public final class GatewayService: Service, Sendable {
         self.shutdown = shutdown
         self.sample = sample
         self.onListening = onListening
+        self.breakers = CircuitBreakerRegistry(logger: logger, metrics: metrics.factory)
     }
 
     public func run() async throws {
@@ -82,16 +86,21 @@ public final class GatewayService: Service, Sendable {
             } catch {
                 throw ConfigError(key: "upstreams.\(upstream.name).url", "cannot resolve host '\(upstream.host)': \(error)")
             }
-            targets.append(UpstreamTarget(
+            var target = UpstreamTarget(
                 name: upstream.name, address: address, timeout: upstream.timeout.timeAmount,
-                connectTimeout: upstream.connectTimeout.timeAmount, maxIdlePerLoop: upstream.maxIdlePerLoop))
+                connectTimeout: upstream.connectTimeout.timeAmount, maxIdlePerLoop: upstream.maxIdlePerLoop)
+            target.resilience = resilience(for: upstream)
+            targets.append(target)
             health.register(UpstreamProbe.check(name: upstream.name, address: address, group: group))
+            if let breaker = target.resilience.breaker { health.register(BreakerHealth.check(breaker)) }
         }
         let routes = config.routes.compactMap { route -> RouteEntry? in
             guard let index = upstreams.firstIndex(where: { $0.name == route.upstream }) else { return nil }
             return RouteEntry(pattern: route.pattern, upstreamIndex: index, maxBody: route.maxBody)
         }
-        let control = ControlResponder(health: health, drain: drain, metrics: metrics, version: version)
+        let control = ControlResponder(
+            health: health, drain: drain, metrics: metrics, version: version,
+            admin: AdminResponder(key: config.adminKey, breakers: breakers))
         var accessLogger = Logger(label: "bulwark.access")
         accessLogger.logLevel = logger.logLevel
         let runtime = ProxyRuntime(
@@ -111,6 +120,33 @@ public final class GatewayService: Service, Sendable {
             ])
         }
         return server
+    }
+
+    /// The breaker, bulkhead and retry rule an upstream's config asks for.
+    private func resilience(for upstream: UpstreamConfig) -> UpstreamResilience {
+        let breakerConfig = upstream.breaker
+        let mode: CircuitBreakerConfiguration.Mode = switch breakerConfig.mode {
+        case .enabled: .enabled
+        case .dryRun: .dryRun
+        case .metricsOnly: .metricsOnly
+        case .disabled: .disabled
+        }
+        let breaker = breakers.breaker(
+            named: upstream.name,
+            configuration: CircuitBreakerConfiguration(
+                consecutiveFailures: breakerConfig.failures, openDuration: breakerConfig.recovery,
+                halfOpenTrials: breakerConfig.trials, mode: mode))
+        let bulkhead = upstream.maxConcurrent.map {
+            Bulkhead(name: upstream.name, maxConcurrent: $0, metrics: metrics.factory)
+        }
+        let retryConfig = upstream.retry
+        let retry = retryConfig.attempts > 1
+            ? GatewayRetryRule(
+                upstream: upstream.name, attempts: retryConfig.attempts,
+                backoff: Backoff(initial: retryConfig.base, multiplier: 2, maximum: retryConfig.max),
+                on: retryConfig.on, budgetPercent: retryConfig.budgetPercent, metrics: metrics.factory)
+            : nil
+        return UpstreamResilience(breaker: breaker, bulkhead: bulkhead, retry: retry)
     }
 }
 

@@ -10,12 +10,17 @@ public struct ControlResponder: Sendable {
     public let drain: DrainState
     public let metrics: MetricsExporter
     public let version: String
+    /// The `/admin/` routes; nil leaves them unmounted in an in-process app.
+    public let admin: AdminResponder?
     private let started: ContinuousClock.Instant
 
     /// Exact paths served; anything else under them is not ours.
     public static let paths: Set<String> = ["/health/live", "/health/ready", "/health/check", "/health/summary", "/metrics"]
 
-    public init(health: HealthRegistry, drain: DrainState, metrics: MetricsExporter, version: String) {
+    public init(
+        health: HealthRegistry, drain: DrainState, metrics: MetricsExporter, version: String, admin: AdminResponder? = nil
+    ) {
+        self.admin = admin
         self.health = health
         self.drain = drain
         self.metrics = metrics
@@ -24,15 +29,22 @@ public struct ControlResponder: Sendable {
     }
 
     /// Whether a request path belongs to the control routes (checked before any proxy routing).
+    /// `/admin/...` is always Bulwark's, never proxied, so operator routes cannot be shadowed.
     public static func handles(path: Substring) -> Bool {
         // Cheap prefix test first: this runs for every proxied request.
-        guard path.hasPrefix("/health/") || path.hasPrefix("/metrics") else { return false }
-        return paths.contains(String(path))
+        guard path.hasPrefix("/health/") || path.hasPrefix("/metrics") || path.hasPrefix("/admin") else { return false }
+        return paths.contains(String(path)) || AdminResponder.handles(path: path)
     }
 
     /// Answers a control route; nil when `path` is not one.
-    public func respond(method: HTTPRequest.Method, path: Substring, requestID: String) async -> LocalResponse? {
+    public func respond(
+        method: HTTPRequest.Method, path: Substring, requestID: String, authorization: String? = nil
+    ) async -> LocalResponse? {
         guard Self.handles(path: path) else { return nil }
+        if AdminResponder.handles(path: path) {
+            guard let admin else { return nil }
+            return admin.respond(method: method, path: path, authorization: authorization, requestID: requestID)
+        }
         guard method == .get || method == .head else {
             var response = LocalResponse.problem(
                 BulwarkError(ErrorCatalog.methodNotAllowed, "\(path) answers GET and HEAD only."),

@@ -6,16 +6,23 @@ import Logging
 
 extension Router {
     /// Mounts Bulwark's control routes (`/health/live`, `/health/ready`, `/health/check`,
-    /// `/health/summary`, `/metrics`) on a Hummingbird router; the answers come from the same
-    /// ``ControlResponder`` the gateway uses.
+    /// `/health/summary`, `/metrics`, and the `/admin/` routes when the responder has them) on a
+    /// Hummingbird router; the answers come from the same ``ControlResponder`` the gateway uses.
     @discardableResult
     public func addBulwarkRoutes(_ responder: ControlResponder) -> Self {
-        for path in ControlResponder.paths.sorted() {
+        var paths = ControlResponder.paths.sorted()
+        if responder.admin != nil { paths += ["/admin/breakers", "/admin/breakers/:name/reset"] }
+        for path in paths {
             let handler: @Sendable (Request, Context) async throws -> Response = { request, context in
                 // The id BulwarkMiddleware resolved (kept or generated), so a problem body names the
                 // same id as the response's X-Request-ID header.
                 let requestID = context.logger[metadataKey: "request_id"]?.description ?? request.headers[.xRequestID] ?? ""
-                guard let local = await responder.respond(method: request.method, path: Substring(path), requestID: requestID) else {
+                let concretePath = Substring(request.uri.path)
+                guard
+                    let local = await responder.respond(
+                        method: request.method, path: concretePath, requestID: requestID,
+                        authorization: request.headers[.authorization])
+                else {
                     throw HTTPError(.notFound)
                 }
                 return BulwarkMiddleware<Context>.response(local)

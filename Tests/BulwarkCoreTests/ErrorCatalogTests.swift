@@ -16,7 +16,8 @@ struct ErrorCatalogTests {
             ErrorCatalog.unauthorized, ErrorCatalog.forbidden, ErrorCatalog.conflict,
             ErrorCatalog.unsupportedMediaType, ErrorCatalog.rateLimited, ErrorCatalog.ipBlocked,
             ErrorCatalog.resourceExhausted, ErrorCatalog.upstreamUnavailable, ErrorCatalog.upstreamTimeout,
-            ErrorCatalog.circuitOpen, ErrorCatalog.shuttingDown, ErrorCatalog.timeout, ErrorCatalog.internalError,
+            ErrorCatalog.circuitOpen, ErrorCatalog.bulkheadFull, ErrorCatalog.shuttingDown, ErrorCatalog.timeout,
+            ErrorCatalog.internalError,
         ]
         #expect(Set(statics) == Set(ErrorCatalog.all))
     }

@@ -277,16 +277,15 @@ struct ConfigLoaderUpstreamTests {
             logging: {file: logs/bulwark.log, rotate: 10MB, keep: 5}
             """)
         #expect(config.notYetEnforced.sorted() == [
-            "logging.file", "protection", "routes[0].limits", "routes[0].screen", "upstreams.app.breaker",
-            "upstreams.app.retry",
+            "logging.file", "protection", "routes[0].limits", "routes[0].screen",
         ])
-        let retry = try #require(config.upstreams[0].retry)
+        let retry = config.upstreams[0].retry
         #expect(retry.attempts == 3)
         #expect(retry.base == .milliseconds(100))
         #expect(retry.max == .seconds(30))
         #expect(retry.on == ["connect", "timeout", "502", "503", "504"])
-        #expect(config.upstreams[0].breaker?.failures == 5)
-        #expect(config.upstreams[0].breaker?.recovery == .seconds(60))
+        #expect(config.upstreams[0].breaker.failures == 5)
+        #expect(config.upstreams[0].breaker.recovery == .seconds(60))
         let limits = config.routes[0].limits
         #expect(limits.count == 2)
         #expect(limits[0].per == "ip")

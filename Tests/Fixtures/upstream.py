@@ -10,6 +10,10 @@ Listens on 127.0.0.1 (port from argv[1], 0 = any), prints "PORT <n>" once listen
   POST /early-413       answers 413 at once without reading the body
   GET  /big?n=N         N bytes of 'y'
   *    /status/NNN      answers with status NNN
+  *    /flaky           200 "ok", unless a control rule below says otherwise; every call is counted
+  POST /control/fail?n=N&status=S   the next N calls to /flaky answer status S (default 503)
+  POST /control/hang?n=N            the next N calls to /flaky never answer
+  GET  /control/calls               {"flaky": calls to /flaky so far}
 """
 import json
 import socket
@@ -18,6 +22,10 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse, parse_qs
+
+
+STATE_LOCK = threading.Lock()
+STATE = {"calls": 0, "fail": 0, "status": 503, "hang": 0}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -54,7 +62,37 @@ class Handler(BaseHTTPRequestHandler):
             self._send(413, "too big for me")
             return
         self._drain_body()
-        if path == "/ok":
+        query = parse_qs(url.query)
+        if path == "/control/fail":
+            with STATE_LOCK:
+                STATE["fail"] = int(query.get("n", ["1"])[0])
+                STATE["status"] = int(query.get("status", ["503"])[0])
+            self._send(200, "armed")
+        elif path == "/control/hang":
+            with STATE_LOCK:
+                STATE["hang"] = int(query.get("n", ["1"])[0])
+            self._send(200, "armed")
+        elif path == "/control/calls":
+            with STATE_LOCK:
+                self._send(200, json.dumps({"flaky": STATE["calls"]}), "application/json")
+        elif path == "/flaky":
+            with STATE_LOCK:
+                STATE["calls"] += 1
+                if STATE["hang"] > 0:
+                    STATE["hang"] -= 1
+                    action = "hang"
+                elif STATE["fail"] > 0:
+                    STATE["fail"] -= 1
+                    action = STATE["status"]
+                else:
+                    action = 200
+            if action == "hang":
+                time.sleep(3600)
+            elif action == 200:
+                self._send(200, "ok")
+            else:
+                self._send(action, "failing on purpose")
+        elif path == "/ok":
             self._send(200, "ok")
         elif path == "/echo":
             self._send(200, json.dumps({

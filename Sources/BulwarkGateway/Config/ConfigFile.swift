@@ -78,7 +78,7 @@ struct ConfigFile {
         }
         var urlText: String?
         var upstream = UpstreamConfig(name: name, host: "", port: 0)
-        let allowed = ["url", "timeout", "connect-timeout", "max-idle", "retry", "breaker"]
+        let allowed = ["url", "timeout", "connect-timeout", "max-idle", "max-concurrent", "retry", "breaker"]
         for (field, value) in try mapping(node, key: key) {
             let fieldKey = "\(key).\(field)"
             switch field {
@@ -86,12 +86,14 @@ struct ConfigFile {
             case "timeout": upstream.timeout = try duration(value, key: fieldKey)
             case "connect-timeout": upstream.connectTimeout = try duration(value, key: fieldKey)
             case "max-idle": upstream.maxIdlePerLoop = try integer(value, key: fieldKey, range: 0...10_000)
+            case "max-concurrent": upstream.maxConcurrent = try integer(value, key: fieldKey, range: 1...1_000_000)
             case "retry":
                 var retry = RetryConfig()
                 for (retryField, retryValue) in try mapping(value, key: fieldKey) {
                     let retryKey = "\(fieldKey).\(retryField)"
                     switch retryField {
                     case "attempts": retry.attempts = try integer(retryValue, key: retryKey, range: 1...20)
+                    case "budget": retry.budgetPercent = try integer(retryValue, key: retryKey, range: 0...100)
                     case "base": retry.base = try duration(retryValue, key: retryKey)
                     case "max": retry.max = try duration(retryValue, key: retryKey)
                     case "on":
@@ -102,11 +104,10 @@ struct ConfigFile {
                             }
                             return text
                         }
-                    default: throw unknown(retryField, at: fieldKey, allowed: ["attempts", "base", "max", "on"])
+                    default: throw unknown(retryField, at: fieldKey, allowed: ["attempts", "base", "max", "on", "budget"])
                     }
                 }
                 upstream.retry = retry
-                file.notYetEnforced.append("\(fieldKey)")
             case "breaker":
                 var breaker = BreakerConfig()
                 for (breakerField, breakerValue) in try mapping(value, key: fieldKey) {
@@ -114,11 +115,17 @@ struct ConfigFile {
                     switch breakerField {
                     case "failures": breaker.failures = try integer(breakerValue, key: breakerKey, range: 1...10_000)
                     case "recovery": breaker.recovery = try duration(breakerValue, key: breakerKey)
-                    default: throw unknown(breakerField, at: fieldKey, allowed: ["failures", "recovery"])
+                    case "trials": breaker.trials = try integer(breakerValue, key: breakerKey, range: 1...1000)
+                    case "mode":
+                        let text = try scalar(breakerValue, key: breakerKey)
+                        guard let mode = BreakerConfig.Mode(rawValue: text) else {
+                            throw ConfigError(key: breakerKey, "'\(text)' is not enabled, dry-run, metrics-only or disabled")
+                        }
+                        breaker.mode = mode
+                    default: throw unknown(breakerField, at: fieldKey, allowed: ["failures", "recovery", "trials", "mode"])
                     }
                 }
                 upstream.breaker = breaker
-                file.notYetEnforced.append("\(fieldKey)")
             default:
                 throw unknown(field, at: key, allowed: allowed)
             }

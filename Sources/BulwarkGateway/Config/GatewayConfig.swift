@@ -45,8 +45,12 @@ public struct UpstreamConfig: Sendable, Hashable {
     public var connectTimeout: Duration = .seconds(5)
     /// Idle keep-alive connections kept per event loop.
     public var maxIdlePerLoop: Int = 64
-    public var retry: RetryConfig?
-    public var breaker: BreakerConfig?
+    /// Cap on requests in flight to this upstream (a bulkhead); nil means no cap.
+    public var maxConcurrent: Int?
+    /// Retries of idempotent requests; on by default with the reference's settings.
+    public var retry = RetryConfig()
+    /// The upstream's circuit breaker; on by default with the reference's settings.
+    public var breaker = BreakerConfig()
 
     public init(name: String, host: String, port: Int) {
         self.name = name
@@ -58,15 +62,34 @@ public struct UpstreamConfig: Sendable, Hashable {
 }
 
 public struct RetryConfig: Sendable, Hashable {
+    /// Total attempts including the first; 1 turns retrying off.
     public var attempts: Int = 3
     public var base: Duration = .milliseconds(100)
     public var max: Duration = .seconds(30)
     public var on: [String] = ["connect", "timeout", "502", "503", "504"]
+    /// Retries may add at most this share (percent) of the upstream's recent requests.
+    public var budgetPercent: Int = 20
+
+    public init() {}
 }
 
 public struct BreakerConfig: Sendable, Hashable {
+    public enum Mode: String, Sendable, Hashable {
+        case enabled
+        case dryRun = "dry-run"
+        case metricsOnly = "metrics-only"
+        case disabled
+    }
+
+    /// Consecutive failures (connect errors, timeouts, 500/502/503/504) that open the circuit.
     public var failures: Int = 5
+    /// How long it stays open before a trial request.
     public var recovery: Duration = .seconds(60)
+    /// Trial requests admitted while half-open; all must succeed to close it.
+    public var trials: Int = 1
+    public var mode: Mode = .enabled
+
+    public init() {}
 }
 
 public struct RateLimitConfig: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import BulwarkHTTP
+import BulwarkResilience
 import NIOCore
 import NIOHTTP1
 
@@ -32,6 +33,16 @@ final class Exchange {
     var idempotent = false
     var reusedConnection = false
     var attempts = 0
+    /// Idempotent, and the upstream has a retry rule: the parts sent upstream are kept in
+    /// `sentParts` so the request can be replayed.
+    var retryable = false
+    var sentParts: [HTTPClientRequestPart] = []
+    var sentBytes = 0
+    var lastRetryDelay: Duration?
+    /// Admission by the upstream's breaker for the current attempt, until its outcome is known.
+    var breakerPermit: CircuitBreakerPermit?
+    /// The slot held in the upstream's bulkhead until the exchange ends.
+    var bulkheadPermit: Bulkhead.Permit?
     var isControl = false
     /// A trusted proxy in front of us terminated TLS (`X-Forwarded-Proto: https`): send HSTS.
     var overTLS = false

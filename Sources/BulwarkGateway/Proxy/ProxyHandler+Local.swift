@@ -63,11 +63,13 @@ extension ProxyHandler {
         let method = HTTPRequest.Method(exchange.head.method.rawValue) ?? .get
         let path = exchange.path
         let requestID = exchange.requestID
+        let authorization = exchange.head.headers.first(name: "authorization")
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let exchangeBox = NIOLoopBound(exchange, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         Task {
-            let response = await responder.respond(method: method, path: Substring(path), requestID: requestID)
+            let response = await responder.respond(
+                method: method, path: Substring(path), requestID: requestID, authorization: authorization)
                 ?? .problem(BulwarkError(ErrorCatalog.notFound), requestID: requestID, path: path)
             eventLoop.execute {
                 let handler = handler.value
@@ -88,6 +90,7 @@ extension ProxyHandler {
 
     func log(_ exchange: Exchange) {
         exchange.logged = true
+        releaseResilience(exchange)
         let elapsed = NIODeadline.now() - exchange.started
         let status = exchange.status == 0 ? 499 : exchange.status
         loop.metrics.record(

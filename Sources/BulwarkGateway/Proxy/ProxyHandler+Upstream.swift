@@ -1,5 +1,6 @@
 import BulwarkCore
 import BulwarkHTTP
+import BulwarkResilience
 import NIOCore
 import NIOHTTP1
 
@@ -8,6 +9,7 @@ import NIOHTTP1
 extension ProxyHandler {
     func startUpstream(_ exchange: Exchange) {
         let pool = loop.pools[exchange.upstreamIndex]
+        guard admitAttempt(exchange) else { return }
         exchange.attempts += 1
         if let connection = pool.lease() {
             exchange.reusedConnection = true
@@ -38,6 +40,8 @@ extension ProxyHandler {
             connection.flush()
             resumeClientReads()
         case .failure(let error):
+            settleAttempt(exchange, .failure)
+            if retryIfAllowed(exchange, cause: .connect) { return }
             exchange.phase = .local
             exchange.pending.removeAll()
             respondUpstreamFailure(
@@ -89,6 +93,8 @@ extension ProxyHandler {
         exchange.upstream?.close()
         exchange.upstream = nil
         exchange.phase = .local
+        settleAttempt(exchange, .failure)
+        if retryIfAllowed(exchange, cause: .timeout) { return }
         if exchange.responseStarted {
             exchange.errorCode = ErrorCatalog.upstreamTimeout.code
             closeClient()
@@ -126,6 +132,15 @@ extension ProxyHandler {
         exchange.lastActivity = .now()
         if head.status.code < 200 {
             // Interim responses (we strip Expect, so these are unsolicited) are not relayed.
+            return
+        }
+        let status = Int(head.status.code)
+        settleAttempt(exchange, UpstreamResilience.isFailure(status: status) ? .failure : .success)
+        if exchange.retryable, let rule = retryRule(for: exchange, cause: .status(status)) {
+            // Drop this answer (and its connection, whose body we will not read) and try again.
+            connection.markNotReusable()
+            abandonUpstream(exchange)
+            scheduleRetry(exchange, rule: rule, cause: .status(status))
             return
         }
         if !exchange.requestComplete {
@@ -207,6 +222,7 @@ extension ProxyHandler {
         }
         if exchange.reusedConnection, exchange.idempotent, exchange.bytesIn == 0, exchange.attempts < 2 {
             // A pooled connection the upstream had already closed: replay on a fresh one.
+            settleAttempt(exchange, .ignored)
             exchange.phase = .connecting
             exchange.pending.removeAll()
             if exchange.requestComplete { exchange.pending.append(.end(nil)) }
@@ -214,6 +230,8 @@ extension ProxyHandler {
             return
         }
         exchange.phase = .local
+        settleAttempt(exchange, .failure)
+        if retryIfAllowed(exchange, cause: .connect) { return }
         respondUpstreamFailure(
             BulwarkError(
                 ErrorCatalog.upstreamUnavailable, "The upstream service closed the connection without answering.",

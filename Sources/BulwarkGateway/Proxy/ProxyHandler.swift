@@ -1,5 +1,6 @@
 import BulwarkCore
 import BulwarkHTTP
+import BulwarkResilience
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -162,6 +163,19 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.upstreamHead = HeaderRewriting.upstreamHead(
             from: head, facts: forwarding, hasConnectionTokens: facts.hasConnectionTokens)
         exchange.idempotent = Self.isIdempotent(head.method) || facts.hasIdempotencyKey
+        let resilience = runtime.upstreams[route.upstreamIndex].resilience
+        if let bulkhead = resilience.bulkhead {
+            do {
+                exchange.bulkheadPermit = try bulkhead.tryAcquire()
+            } catch {
+                respondProblem(error, exchange: exchange)
+                return
+            }
+        }
+        if let retry = resilience.retry {
+            retry.budget.recordRequest()
+            exchange.retryable = exchange.idempotent
+        }
         startUpstream(exchange)
     }
 
@@ -208,6 +222,7 @@ final class ProxyHandler: ChannelDuplexHandler {
 
     /// Sends a request part upstream, or queues it while the connection is being opened.
     private func forward(_ part: HTTPClientRequestPart, exchange: Exchange, bytes: Int) {
+        if exchange.retryable { keepForReplay(part, exchange: exchange, bytes: bytes) }
         if exchange.phase == .connecting {
             exchange.pending.append(part)
             exchange.pendingBytes += bytes
@@ -217,6 +232,18 @@ final class ProxyHandler: ChannelDuplexHandler {
         upstream.write(part)
         exchange.lastActivity = .now()
         upstreamNeedsFlush = true
+    }
+
+    /// Keeps a request part so a retry can send the request again; past the replay limit the
+    /// request stops being retryable instead of buffering more.
+    private func keepForReplay(_ part: HTTPClientRequestPart, exchange: Exchange, bytes: Int) {
+        exchange.sentBytes += bytes
+        if exchange.sentBytes > GatewayRetryRule.replayLimit {
+            exchange.retryable = false
+            exchange.sentParts.removeAll()
+            return
+        }
+        exchange.sentParts.append(part)
     }
 
     /// Methods that may be replayed on a fresh connection (RFC 9110 §9.2.2).

@@ -11,6 +11,7 @@ struct UpstreamTarget: Sendable {
     let timeout: TimeAmount
     let connectTimeout: TimeAmount
     let maxIdlePerLoop: Int
+    var resilience = UpstreamResilience.none
 }
 
 /// A route as the data path sees it.

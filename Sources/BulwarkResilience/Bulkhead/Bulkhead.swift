@@ -49,15 +49,17 @@ public final class Bulkhead: Sendable {
     /// A fixed cap of `maxConcurrent`.
     public convenience init(
         name: String, maxConcurrent: Int, maxQueue: Int = 0, maxWait: Duration = .zero, dryRun: Bool = false,
-        time: TimeSource = .continuous
+        time: TimeSource = .continuous, metrics: any MetricsFactory = MetricsSystem.factory
     ) {
-        self.init(name: name, limit: FixedConcurrencyLimit(maxConcurrent), maxQueue: maxQueue, maxWait: maxWait, dryRun: dryRun, time: time)
+        self.init(
+            name: name, limit: FixedConcurrencyLimit(maxConcurrent), maxQueue: maxQueue, maxWait: maxWait, dryRun: dryRun,
+            time: time, metrics: metrics)
     }
 
     /// A cap that follows `limit`, e.g. an adaptive one.
     public init(
         name: String, limit: any ConcurrencyLimit, maxQueue: Int = 0, maxWait: Duration = .zero, dryRun: Bool = false,
-        time: TimeSource = .continuous
+        time: TimeSource = .continuous, metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.name = name
         self.limiter = limit
@@ -65,7 +67,7 @@ public final class Bulkhead: Sendable {
         self.maxWait = maxWait
         self.dryRun = dryRun
         self.time = time
-        self.rejectedCounter = Counter(label: "bulwark_bulkhead_rejected_total", dimensions: [("bulkhead", name)])
+        self.rejectedCounter = Counter(label: "bulwark_bulkhead_rejected_total", dimensions: [("bulkhead", name)], factory: metrics)
     }
 
     /// Admits without waiting, or refuses with `BULKHEAD_FULL`; for event-loop code that must not

@@ -10,14 +10,16 @@ struct BreakerTelemetry: Sendable {
     let failures: Counter
     let rejected: Counter
     let state: Gauge
+    let factory: any MetricsFactory
 
-    init(name: String, logger: Logger) {
+    init(name: String, logger: Logger, factory: any MetricsFactory) {
         self.name = name
         self.logger = logger
-        successes = Counter(label: "bulwark_breaker_calls_total", dimensions: [("breaker", name), ("outcome", "success")])
-        failures = Counter(label: "bulwark_breaker_calls_total", dimensions: [("breaker", name), ("outcome", "failure")])
-        rejected = Counter(label: "bulwark_breaker_calls_total", dimensions: [("breaker", name), ("outcome", "rejected")])
-        state = Gauge(label: "bulwark_breaker_state", dimensions: [("breaker", name)])
+        self.factory = factory
+        successes = Counter(label: "bulwark_breaker_calls_total", dimensions: [("breaker", name), ("outcome", "success")], factory: factory)
+        failures = Counter(label: "bulwark_breaker_calls_total", dimensions: [("breaker", name), ("outcome", "failure")], factory: factory)
+        rejected = Counter(label: "bulwark_breaker_calls_total", dimensions: [("breaker", name), ("outcome", "rejected")], factory: factory)
+        state = Gauge(label: "bulwark_breaker_state", dimensions: [("breaker", name)], factory: factory)
         state.record(CircuitState.closed.gaugeValue)
     }
 
@@ -25,7 +27,8 @@ struct BreakerTelemetry: Sendable {
         state.record(transition.to.gaugeValue)
         Counter(
             label: "bulwark_breaker_transitions_total",
-            dimensions: [("breaker", name), ("from", transition.from.rawValue), ("to", transition.to.rawValue)]
+            dimensions: [("breaker", name), ("from", transition.from.rawValue), ("to", transition.to.rawValue)],
+            factory: factory
         ).increment()
         let level: Logger.Level = transition.to == .closed ? .info : .warning
         logger.log(

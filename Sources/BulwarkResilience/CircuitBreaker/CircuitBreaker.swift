@@ -32,13 +32,14 @@ public final class CircuitBreaker: Sendable {
 
     public init(
         name: String, configuration: CircuitBreakerConfiguration = CircuitBreakerConfiguration(),
-        time: TimeSource = .continuous, logger: Logger = Logger(label: "bulwark.resilience.breaker")
+        time: TimeSource = .continuous, logger: Logger = Logger(label: "bulwark.resilience.breaker"),
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.name = name
         self.configuration = configuration
         self.time = time
         self.state = Mutex(State(window: OutcomeWindow(configuration.window), mode: configuration.mode))
-        self.telemetry = BreakerTelemetry(name: name, logger: logger)
+        self.telemetry = BreakerTelemetry(name: name, logger: logger, factory: metrics)
     }
 
     /// Called after every state change, outside the breaker's lock.

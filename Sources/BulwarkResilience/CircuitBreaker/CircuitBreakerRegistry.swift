@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Synchronization
 
 /// Named breakers with per-name configuration, so one dependency has exactly one breaker however
@@ -11,13 +12,15 @@ public final class CircuitBreakerRegistry: Sendable {
     private let defaultConfiguration: CircuitBreakerConfiguration
     private let time: TimeSource
     private let logger: Logger
+    private let metrics: any MetricsFactory
     private let observers = Mutex<[@Sendable (CircuitTransition) -> Void]>([])
 
     public init(
         default defaultConfiguration: CircuitBreakerConfiguration = CircuitBreakerConfiguration(),
         configurations: [String: CircuitBreakerConfiguration] = [:], time: TimeSource = .continuous,
-        logger: Logger = Logger(label: "bulwark.resilience.breaker")
+        logger: Logger = Logger(label: "bulwark.resilience.breaker"), metrics: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.metrics = metrics
         self.defaultConfiguration = defaultConfiguration
         self.configurations = configurations
         self.time = time
@@ -31,7 +34,7 @@ public final class CircuitBreakerRegistry: Sendable {
             if let existing = breakers[name] { return existing }
             let breaker = CircuitBreaker(
                 name: name, configuration: configuration ?? configurations[name] ?? defaultConfiguration, time: time,
-                logger: logger)
+                logger: logger, metrics: metrics)
             for observer in observers.withLock({ $0 }) { breaker.onTransition(observer) }
             breakers[name] = breaker
             return breaker

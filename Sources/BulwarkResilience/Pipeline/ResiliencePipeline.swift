@@ -22,7 +22,7 @@ public struct ResiliencePipeline<Output: Sendable>: Sendable {
 
     public init(
         name: String, fallback: FallbackPolicy<Output>? = nil, retry: RetryPolicy? = nil, breaker: CircuitBreaker? = nil,
-        bulkhead: Bulkhead? = nil, timeout: TimeoutPolicy? = nil
+        bulkhead: Bulkhead? = nil, timeout: TimeoutPolicy? = nil, metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.name = name
         self.fallback = fallback
@@ -30,9 +30,9 @@ public struct ResiliencePipeline<Output: Sendable>: Sendable {
         self.breaker = breaker
         self.bulkhead = bulkhead
         self.timeout = timeout
-        succeeded = Counter(label: "bulwark_pipeline_executions_total", dimensions: [("pipeline", name), ("outcome", "success")])
-        failed = Counter(label: "bulwark_pipeline_executions_total", dimensions: [("pipeline", name), ("outcome", "failure")])
-        fellBack = Counter(label: "bulwark_pipeline_executions_total", dimensions: [("pipeline", name), ("outcome", "fallback")])
+        succeeded = Counter(label: "bulwark_pipeline_executions_total", dimensions: [("pipeline", name), ("outcome", "success")], factory: metrics)
+        failed = Counter(label: "bulwark_pipeline_executions_total", dimensions: [("pipeline", name), ("outcome", "failure")], factory: metrics)
+        fellBack = Counter(label: "bulwark_pipeline_executions_total", dimensions: [("pipeline", name), ("outcome", "fallback")], factory: metrics)
     }
 
     /// Runs `operation` through every configured strategy.

@@ -1,0 +1,141 @@
+import BulwarkCore
+import BulwarkResilience
+import HTTPTypes
+
+/// The operator routes under `/admin/`: breaker listing and reset. Every request must carry the
+/// admin key as `Authorization: Bearer`; without a configured key the routes are off.
+public struct AdminResponder: Sendable {
+    public let key: String?
+    public let breakers: CircuitBreakerRegistry
+
+    public init(key: String?, breakers: CircuitBreakerRegistry) {
+        self.key = key.flatMap { $0.isEmpty ? nil : $0 }
+        self.breakers = breakers
+    }
+
+    public static func handles(path: Substring) -> Bool {
+        path == "/admin" || path.hasPrefix("/admin/")
+    }
+
+    public func respond(
+        method: HTTPRequest.Method, path: Substring, authorization: String?, requestID: String
+    ) -> LocalResponse {
+        let pathText = String(path)
+        guard let key else {
+            return .problem(
+                BulwarkError(
+                    ErrorCatalog.forbidden, "Admin routes are disabled on this instance.",
+                    suggestion: "Set admin.key in the config or BULWARK_ADMIN_KEY to enable them."),
+                requestID: requestID, path: pathText)
+        }
+        guard let presented = Self.bearerToken(authorization), AdminKey.matches(presented, key) else {
+            var response = LocalResponse.problem(
+                BulwarkError(
+                    ErrorCatalog.unauthorized, "This route needs the admin key.",
+                    suggestion: "Send the admin key as 'Authorization: Bearer <key>'."),
+                requestID: requestID, path: pathText)
+            response.headers[.wwwAuthenticate] = "Bearer realm=\"bulwark-admin\""
+            return response
+        }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        switch (method, segments.count) {
+        case (.get, 2) where segments[1] == "breakers":
+            return .json(.ok, BreakerJSON.list(breakers.all.map(\.statistics)))
+        case (_, 2) where segments[1] == "breakers":
+            return methodNotAllowed(path: pathText, allow: "GET", requestID: requestID)
+        case (.post, 4) where segments[1] == "breakers" && segments[3] == "reset":
+            let name = String(segments[2])
+            guard let breaker = breakers.existingBreaker(named: name) else {
+                return .problem(
+                    BulwarkError(ErrorCatalog.notFound, "There is no breaker named \(name)."),
+                    requestID: requestID, path: pathText)
+            }
+            breaker.reset()
+            return .json(.ok, BreakerJSON.one(breaker.statistics))
+        case (_, 4) where segments[1] == "breakers" && segments[3] == "reset":
+            return methodNotAllowed(path: pathText, allow: "POST", requestID: requestID)
+        default:
+            return .problem(BulwarkError(ErrorCatalog.notFound, "No admin route \(pathText)."), requestID: requestID, path: pathText)
+        }
+    }
+
+    private func methodNotAllowed(path: String, allow: String, requestID: String) -> LocalResponse {
+        var response = LocalResponse.problem(
+            BulwarkError(ErrorCatalog.methodNotAllowed, "\(path) answers \(allow) only."), requestID: requestID, path: path)
+        response.headers[.allow] = allow
+        return response
+    }
+
+    static func bearerToken(_ authorization: String?) -> String? {
+        guard let authorization else { return nil }
+        let trimmed = authorization.drop { $0 == " " }
+        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
+        return String(trimmed.dropFirst(7).trimmingSpaces())
+    }
+}
+
+/// Admin-key comparison that takes the same time wherever the first difference is, so the key
+/// cannot be guessed byte by byte from response timings.
+public enum AdminKey {
+    public static func matches(_ presented: String, _ expected: String) -> Bool {
+        let lhs = Array(presented.utf8)
+        let rhs = Array(expected.utf8)
+        var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count) | (lhs.count == rhs.count ? 0 : 1)
+        for index in 0..<rhs.count {
+            let byte = index < lhs.count ? lhs[index] : 0
+            difference |= byte ^ rhs[index]
+        }
+        return difference == 0
+    }
+}
+
+/// Breaker statistics as admin JSON.
+enum BreakerJSON {
+    static func list(_ all: [CircuitBreakerStatistics]) -> String {
+        "{\"breakers\":[" + all.map(one).joined(separator: ",") + "]}"
+    }
+
+    static func one(_ stats: CircuitBreakerStatistics) -> String {
+        var out = "{"
+        JSONText.appendMember("name", stats.name, to: &out, first: true)
+        JSONText.appendMember("state", stats.state.rawValue, to: &out)
+        JSONText.appendMember("mode", mode(stats.mode), to: &out)
+        out += ",\"callsInWindow\":\(stats.callsInWindow),\"failuresInWindow\":\(stats.failuresInWindow)"
+        out += ",\"slowCallsInWindow\":\(stats.slowCallsInWindow)"
+        out += ",\"failureRate\":\(rounded(stats.failureRate)),\"slowCallRate\":\(rounded(stats.slowCallRate))"
+        out += ",\"consecutiveFailures\":\(stats.consecutiveFailures),\"successes\":\(stats.successes)"
+        out += ",\"failures\":\(stats.failures),\"rejected\":\(stats.rejected),\"wouldHaveRejected\":\(stats.wouldHaveRejected)"
+        if let wait = stats.retryAfterNanoseconds {
+            out += ",\"retryAfterSeconds\":\(retryAfterSeconds(nanoseconds: wait))"
+        }
+        if let transition = stats.lastTransition {
+            out += ",\"lastTransition\":{"
+            JSONText.appendMember("from", transition.from.rawValue, to: &out, first: true)
+            JSONText.appendMember("to", transition.to.rawValue, to: &out)
+            JSONText.appendMember("reason", transition.reason, to: &out)
+            out += "}"
+        }
+        return out + "}"
+    }
+
+    private static func mode(_ mode: CircuitBreakerConfiguration.Mode) -> String {
+        switch mode {
+        case .enabled: "enabled"
+        case .disabled: "disabled"
+        case .metricsOnly: "metrics-only"
+        case .dryRun: "dry-run"
+        }
+    }
+
+    private static func rounded(_ value: Double) -> String {
+        String(Double(Int((value * 10_000).rounded())) / 10_000)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> Substring {
+        var result = self
+        while result.last == " " { result = result.dropLast() }
+        return result
+    }
+}
