@@ -27,5 +27,24 @@ let package = Package(
             path: "Benchmarks/HotPaths",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Resilience",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkResilience", package: "Bulwark"),
+            ],
+            path: "Benchmarks/Resilience",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Plain timing loops for scripts/bench/resilience-peers, which runs the same work in Python.
+        .executableTarget(
+            name: "resilience-peers-swift",
+            dependencies: [
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkResilience", package: "Bulwark"),
+            ],
+            path: "Sources/ResiliencePeers"
+        ),
     ]
 )

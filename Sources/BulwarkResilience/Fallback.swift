@@ -42,7 +42,7 @@ public struct FallbackPolicy<Output: Sendable>: Sendable {
         return otherwise
     }
 
-    public func run(_ operation: () async throws -> Output) async throws -> Output {
+    nonisolated(nonsending) public func run(_ operation: () async throws -> Output) async throws -> Output {
         do {
             return try await operation()
         } catch {

@@ -177,7 +177,7 @@ public final class Bulkhead: Sendable {
     }
 
     /// Runs `operation` inside the bulkhead.
-    public func run<T>(_ operation: () async throws -> T) async throws -> T {
+    nonisolated(nonsending) public func run<T>(_ operation: () async throws -> T) async throws -> T {
         let permit = try await acquire()
         do {
             let value = try await operation()

@@ -13,9 +13,7 @@ public final class CircuitBreaker: Sendable {
         var openUntil: Int64 = 0
         var trialsInFlight = 0
         var trialSuccesses = 0
-        var consecutiveFailures = 0
         var window: OutcomeWindow
-        var successes = 0
         var failures = 0
         var rejected = 0
         var wouldHaveRejected = 0
@@ -29,6 +27,16 @@ public final class CircuitBreaker: Sendable {
     private let state: Mutex<State>
     private let observers = Mutex<[@Sendable (CircuitTransition) -> Void]>([])
     private let telemetry: BreakerTelemetry
+    /// Configuration facts read on every call, precomputed so the hot path touches plain fields.
+    private let measuresDuration: Bool
+    private let usesWindow: Bool
+    /// Lock-free view of the state for the common case: bit 0 set while the breaker is closed
+    /// and enforcing (or dry-running) without timing; the generation above it. Written under the
+    /// lock whenever state, mode or generation change.
+    private let fastPath = Atomic<UInt64>(0)
+    /// Kept outside the lock so a success costs one atomic add and one load.
+    private let successCount = Atomic<Int>(0)
+    private let consecutiveFailures = Atomic<Int>(0)
 
     public init(
         name: String, configuration: CircuitBreakerConfiguration = CircuitBreakerConfiguration(),
@@ -40,6 +48,15 @@ public final class CircuitBreaker: Sendable {
         self.time = time
         self.state = Mutex(State(window: OutcomeWindow(configuration.window), mode: configuration.mode))
         self.telemetry = BreakerTelemetry(name: name, logger: logger, factory: metrics)
+        self.measuresDuration = configuration.measuresDuration
+        self.usesWindow = configuration.usesWindow
+        state.withLock { publish($0) }
+    }
+
+    /// Mirrors what the fast path needs into `fastPath`; call under the lock after any change.
+    private func publish(_ state: State) {
+        let open = state.state == .closed && (state.mode == .enabled || state.mode == .dryRun) && !measuresDuration
+        fastPath.store(state.generation << 1 | (open ? 1 : 0), ordering: .releasing)
     }
 
     /// Called after every state change, outside the breaker's lock.
@@ -49,11 +66,20 @@ public final class CircuitBreaker: Sendable {
 
     /// Admits a call or refuses it with `CIRCUIT_OPEN` carrying when to retry.
     public func acquire() throws(BulwarkError) -> CircuitBreakerPermit {
+        // The common case, a closed enforcing breaker that needs no timing, in one short lock.
+        let word = fastPath.load(ordering: .acquiring)
+        if word & 1 == 1 {
+            return CircuitBreakerPermit(start: 0, generation: word >> 1, trial: false, wouldReject: false)
+        }
+        return try acquireSlowPath()
+    }
+
+    private func acquireSlowPath() throws(BulwarkError) -> CircuitBreakerPermit {
         var transition: CircuitTransition?
         let result = state.withLock { state -> Result<CircuitBreakerPermit, BulwarkError> in
             switch state.mode {
             case .disabled, .metricsOnly:
-                let start = configuration.measuresDuration ? time.now() : 0
+                let start = measuresDuration ? time.now() : 0
                 return .success(CircuitBreakerPermit(start: start, generation: state.generation, trial: false, wouldReject: false))
             case .enabled, .dryRun:
                 break
@@ -64,7 +90,7 @@ public final class CircuitBreaker: Sendable {
                 if now >= state.openUntil {
                     transition = transitionLocked(&state, to: .halfOpen, now: now, reason: "open duration elapsed")
                 }
-            } else if configuration.measuresDuration {
+            } else if measuresDuration {
                 now = time.now()
             }
             switch state.state {
@@ -100,20 +126,32 @@ public final class CircuitBreaker: Sendable {
 
     /// Reports how an admitted call ended.
     public func record(_ permit: CircuitBreakerPermit, _ outcome: CallOutcome) {
+        if outcome == .success, !permit.trial, !usesWindow, !measuresDuration {
+            // Success of an ordinary call with no window to feed: count it and clear the streak
+            // (read first, so a healthy breaker never writes the shared line).
+            successCount.wrappingAdd(1, ordering: .relaxed)
+            if consecutiveFailures.load(ordering: .relaxed) != 0 { consecutiveFailures.store(0, ordering: .relaxed) }
+            telemetry.successes.increment()
+            return
+        }
         var transition: CircuitTransition?
-        let needsTime = permit.start != 0 || configuration.measuresDuration
+        let needsTime = permit.start != 0 || measuresDuration
         let now = needsTime ? time.now() : 0
         let slow = configuration.slowCallDuration.map { now - permit.start >= $0.nanosecondsClamped } ?? false
         state.withLock { state in
             switch outcome {
-            case .success: state.successes += 1
+            case .success: successCount.wrappingAdd(1, ordering: .relaxed)
             case .failure: state.failures += 1
             case .ignored: break
             }
             if permit.trial && permit.generation == state.generation { state.trialsInFlight -= 1 }
             guard state.mode != .disabled, outcome != .ignored else { return }
-            if configuration.usesWindow { state.window.record(failure: outcome == .failure, slow: slow, now: now) }
-            if outcome == .failure { state.consecutiveFailures += 1 } else { state.consecutiveFailures = 0 }
+            if usesWindow { state.window.record(failure: outcome == .failure, slow: slow, now: now) }
+            if outcome == .failure {
+                consecutiveFailures.wrappingAdd(1, ordering: .relaxed)
+            } else {
+                consecutiveFailures.store(0, ordering: .relaxed)
+            }
             guard state.mode != .metricsOnly, permit.generation == state.generation else { return }
             switch state.state {
             case .closed:
@@ -143,7 +181,7 @@ public final class CircuitBreaker: Sendable {
 
     /// Runs `operation` under the breaker; errors pass through unchanged and are classified by the
     /// configuration's `isFailure`.
-    public func run<T>(_ operation: () async throws -> T) async throws -> T {
+    nonisolated(nonsending) public func run<T>(_ operation: () async throws -> T) async throws -> T {
         let permit = try acquire()
         do {
             let value = try await operation()
@@ -169,7 +207,8 @@ public final class CircuitBreaker: Sendable {
                 name: name, state: state.state, mode: state.mode, callsInWindow: state.window.calls,
                 failuresInWindow: state.window.failures, slowCallsInWindow: state.window.slow,
                 failureRate: state.window.failureRate, slowCallRate: state.window.slowRate,
-                consecutiveFailures: state.consecutiveFailures, successes: state.successes, failures: state.failures,
+                consecutiveFailures: consecutiveFailures.load(ordering: .relaxed),
+                successes: successCount.load(ordering: .relaxed), failures: state.failures,
                 rejected: state.rejected, wouldHaveRejected: state.wouldHaveRejected, lastTransition: state.lastTransition,
                 retryAfterNanoseconds: state.state == .open ? max(0, state.openUntil - now) : nil)
         }
@@ -188,7 +227,10 @@ public final class CircuitBreaker: Sendable {
 
     /// Switches mode at run time (e.g. from dry-run to enabled once thresholds look right).
     public func setMode(_ mode: CircuitBreakerConfiguration.Mode) {
-        state.withLock { $0.mode = mode }
+        state.withLock { state in
+            state.mode = mode
+            publish(state)
+        }
     }
 
     private func change(to target: CircuitState, reason: String) {
@@ -201,8 +243,9 @@ public final class CircuitBreaker: Sendable {
     }
 
     private func tripReason(_ state: State) -> String? {
-        if let limit = configuration.consecutiveFailures, state.consecutiveFailures >= limit {
-            return "\(state.consecutiveFailures) consecutive failures"
+        let streak = consecutiveFailures.load(ordering: .relaxed)
+        if let limit = configuration.consecutiveFailures, streak >= limit {
+            return "\(streak) consecutive failures"
         }
         guard state.window.calls >= configuration.minimumCalls else { return nil }
         if let threshold = configuration.failureRateThreshold, state.window.failureRate >= threshold {
@@ -223,10 +266,11 @@ public final class CircuitBreaker: Sendable {
         state.generation &+= 1
         state.trialsInFlight = 0
         state.trialSuccesses = 0
-        state.consecutiveFailures = 0
+        consecutiveFailures.store(0, ordering: .relaxed)
         if target == .open { state.openUntil = now &+ configuration.openDuration.nanosecondsClamped }
         if target == .closed { state.window.reset() }
         state.lastTransition = transition
+        publish(state)
         return transition
     }
 

@@ -3,7 +3,7 @@ import BulwarkCore
 extension RetryPolicy {
     /// Runs `operation` until it succeeds, fails with a non-retryable error, or the attempts, the
     /// budget or the task's cancellation stop it; the last error is rethrown unchanged.
-    public func run<T>(_ operation: () async throws -> T) async throws -> T {
+    nonisolated(nonsending) public func run<T>(_ operation: () async throws -> T) async throws -> T {
         budget?.recordRequest()
         var attempt = 1
         var previousDelay: Duration?
