@@ -46,5 +46,11 @@ let package = Package(
             ],
             path: "Sources/ResiliencePeers"
         ),
+        // Keyed rate limiter: ns/op on one hot key and across 1M keys, RSS per tracked key.
+        .executableTarget(
+            name: "ratelimit-bench",
+            dependencies: [.product(name: "BulwarkResilience", package: "Bulwark")],
+            path: "Sources/RateLimitBench"
+        ),
     ]
 )

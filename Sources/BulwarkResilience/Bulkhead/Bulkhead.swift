@@ -45,6 +45,8 @@ public final class Bulkhead: Sendable {
     private let time: TimeSource
     private let state = Mutex(State())
     private let rejectedCounter: Counter
+    /// Only a moving limit needs call latencies; a fixed one saves two clock reads per call.
+    private let timesCalls: Bool
 
     /// A fixed cap of `maxConcurrent`.
     public convenience init(
@@ -67,6 +69,7 @@ public final class Bulkhead: Sendable {
         self.maxWait = maxWait
         self.dryRun = dryRun
         self.time = time
+        self.timesCalls = !(limit is FixedConcurrencyLimit)
         self.rejectedCounter = Counter(label: "bulwark_bulkhead_rejected_total", dimensions: [("bulkhead", name)], factory: metrics)
     }
 
@@ -77,11 +80,11 @@ public final class Bulkhead: Sendable {
         let admitted = state.withLock { state -> Permit? in
             if state.inFlight < limit && state.waiters.isEmpty {
                 state.inFlight += 1
-                return Permit(start: time.now(), counted: true, wouldReject: false)
+                return Permit(start: startTime(), counted: true, wouldReject: false)
             }
             if dryRun {
                 state.wouldHaveRejected += 1
-                return Permit(start: time.now(), counted: false, wouldReject: true)
+                return Permit(start: startTime(), counted: false, wouldReject: true)
             }
             state.rejected += 1
             return nil
@@ -97,11 +100,11 @@ public final class Bulkhead: Sendable {
         let admission = state.withLock { state -> Admission in
             if state.inFlight < limit && state.waiters.isEmpty {
                 state.inFlight += 1
-                return .now(Permit(start: time.now(), counted: true, wouldReject: false))
+                return .now(Permit(start: startTime(), counted: true, wouldReject: false))
             }
             if dryRun {
                 state.wouldHaveRejected += 1
-                return .now(Permit(start: time.now(), counted: false, wouldReject: true))
+                return .now(Permit(start: startTime(), counted: false, wouldReject: true))
             }
             guard maxQueue > state.waiters.count && maxWait > .zero else {
                 state.rejected += 1
@@ -143,7 +146,7 @@ public final class Bulkhead: Sendable {
         } onCancel: {
             resumeWaiter(id: id, with: .failure(CancellationError()))
         }
-        return Permit(start: time.now(), counted: true, wouldReject: false)
+        return Permit(start: startTime(), counted: true, wouldReject: false)
     }
 
     /// Resumes a queued waiter exactly once: whoever removes it from the queue resumes it.
@@ -159,9 +162,11 @@ public final class Bulkhead: Sendable {
         }
     }
 
+    private func startTime() -> Int64 { timesCalls ? time.now() : 0 }
+
     /// Returns a permit; the freed slot goes to the longest waiter first.
     public func release(_ permit: Permit, dropped: Bool = false) {
-        let now = time.now()
+        let now = timesCalls ? time.now() : 0
         let limit = limiter.limit
         let (next, inFlight) = state.withLock { state -> (Waiter?, Int) in
             guard permit.counted else { return (nil, state.inFlight) }
@@ -172,7 +177,7 @@ public final class Bulkhead: Sendable {
             state.inFlight -= 1
             return (nil, inFlight)
         }
-        limiter.record(latencyNanoseconds: now - permit.start, inFlight: inFlight, dropped: dropped)
+        if timesCalls { limiter.record(latencyNanoseconds: now - permit.start, inFlight: inFlight, dropped: dropped) }
         next?.continuation.resume()
     }
 

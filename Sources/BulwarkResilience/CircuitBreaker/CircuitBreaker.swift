@@ -34,6 +34,9 @@ public final class CircuitBreaker: Sendable {
     /// and enforcing (or dry-running) without timing; the generation above it. Written under the
     /// lock whenever state, mode or generation change.
     private let fastPath = Atomic<UInt64>(0)
+    /// Rejection texts built once: refusing a call should cost less than making it.
+    private let rejectionMessage: String
+    private let rejectionDetail: String
     /// Kept outside the lock so a success costs one atomic add and one load.
     private let successCount = Atomic<Int>(0)
     private let consecutiveFailures = Atomic<Int>(0)
@@ -48,6 +51,8 @@ public final class CircuitBreaker: Sendable {
         self.time = time
         self.state = Mutex(State(window: OutcomeWindow(configuration.window), mode: configuration.mode))
         self.telemetry = BreakerTelemetry(name: name, logger: logger, factory: metrics)
+        self.rejectionMessage = "The service \(name) is failing and calls to it are paused."
+        self.rejectionDetail = "breaker \(name) refused the call"
         self.measuresDuration = configuration.measuresDuration
         self.usesWindow = configuration.usesWindow
         state.withLock { publish($0) }
@@ -282,10 +287,7 @@ public final class CircuitBreaker: Sendable {
     private func rejection(waitNanoseconds: Int64?) -> BulwarkError {
         let seconds = waitNanoseconds.map { retryAfterSeconds(nanoseconds: $0) }
         return BulwarkError(
-            ErrorCatalog.circuitOpen,
-            "The service \(name) is failing and calls to it are paused.",
-            internalDetail: "breaker \(name) refused the call",
-            retryAfterSeconds: seconds)
+            ErrorCatalog.circuitOpen, rejectionMessage, internalDetail: rejectionDetail, retryAfterSeconds: seconds)
     }
 
     private func percent(_ rate: Double) -> String { "\(Int((rate * 100).rounded())) %" }

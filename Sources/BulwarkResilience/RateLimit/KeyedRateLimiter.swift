@@ -1,0 +1,156 @@
+import Synchronization
+
+/// Rate limits many clients at once, each identified by a caller-composed key (`ip:1.2.3.4`,
+/// `user:42`, `key:abc`, `route:/x`), under one or more policies that must all allow a request.
+///
+/// Thread-safe: keys are spread by hash across `Mutex`-protected shards, so unrelated keys rarely
+/// contend. Memory is bounded: per key it stores a 16-byte fingerprint plus 8–16 bytes per policy
+/// inline; entries are evicted only once every policy's state is back to full (so eviction is
+/// unobservable, unlike LRU eviction which hands a throttled client a fresh allowance), by an
+/// incremental sweep paid for by new-key inserts; a hard cap applies `overflow` beyond that.
+public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Duration {
+    private final class Shard: Sendable {
+        let table: Mutex<KeyedShardTable>
+        init(_ table: consuming sending KeyedShardTable) { self.table = Mutex(table) }
+    }
+
+    public let policies: [RateLimitPolicy]
+    public let configuration: KeyedRateLimiterConfiguration
+    public let clock: C
+    private let epoch: C.Instant
+    private let shards: [Shard]
+    private let shardMask: UInt64
+    private let fingerprinter = KeyFingerprinter()
+
+    /// `policies` are all enforced together (e.g. 60/min AND 1000/hour); at most 8.
+    public init(
+        policies: [RateLimitPolicy], configuration: KeyedRateLimiterConfiguration = .init(), clock: C
+    ) throws(RateLimitConfigurationError) {
+        guard !policies.isEmpty else { throw .noPolicies }
+        guard policies.count <= 8 else { throw .tooManyPolicies(policies.count) }
+        var shardCount = 1
+        while shardCount < min(max(1, configuration.shardCount), 4096) { shardCount <<= 1 }
+        let perShardMax = (max(1, configuration.maxTrackedKeys) + shardCount - 1) / shardCount
+        let perShardExpected = (max(0, configuration.expectedKeys) + shardCount - 1) / shardCount
+        let engines = policies.map(\.engine)
+        let dryRun = policies.map(\.dryRun)
+        self.policies = policies
+        self.configuration = configuration
+        self.clock = clock
+        self.epoch = clock.now
+        self.shardMask = UInt64(shardCount - 1)
+        self.shards = (0..<shardCount).map { _ in
+            Shard(
+                KeyedShardTable(
+                    engines: engines, dryRun: dryRun, maxCount: perShardMax, initialKeys: perShardExpected,
+                    sweepPerInsert: max(0, configuration.sweepPerInsert),
+                    pressureSweep: max(1, configuration.pressureSweep)))
+        }
+    }
+
+    /// Single-policy convenience.
+    public convenience init(
+        policy: RateLimitPolicy, configuration: KeyedRateLimiterConfiguration = .init(), clock: C
+    ) throws(RateLimitConfigurationError) {
+        try self.init(policies: [policy], configuration: configuration, clock: clock)
+    }
+
+    /// Nanoseconds since the limiter was created: the timeline every decision is made on.
+    public func timeline(_ instant: C.Instant) -> Int64 { epoch.duration(to: instant).nanosecondsClamped }
+
+    /// The current point on the limiter's timeline.
+    public var now: Int64 { timeline(clock.now) }
+
+    /// Decides (and, if allowed, consumes `cost`) for `key` now.
+    @inline(__always)
+    public func decide(_ key: String, cost: Int64 = 1) -> RateLimitDecision {
+        decide(key, cost: cost, now: now)
+    }
+
+    /// Decides at an explicit point on the timeline (nanoseconds, >= 0), e.g. a timestamp the
+    /// HTTP layer already took for the request, which saves the clock read. Use one timeline per
+    /// limiter: do not mix with the clock-based calls unless `now` comes from `timeline(_:)`.
+    /// Backwards time is treated conservatively. A `cost` of 0 peeks without consuming.
+    @inline(__always)
+    public func decide(_ key: String, cost: Int64 = 1, now: Int64) -> RateLimitDecision {
+        let print = fingerprinter.fingerprint(key)
+        let overflow = configuration.overflow
+        return shards[shardIndex(print)].table.withLock { table in
+            table.decide(print, cost: cost, now: now, overflow: overflow)
+        }
+    }
+
+    /// Top bits of the SipHash half pick the shard; the table uses its low bits for placement.
+    @inline(__always)
+    private func shardIndex(_ print: KeyFingerprint) -> Int { Int(truncatingIfNeeded: (print.high >> 44) & shardMask) }
+
+    /// Waits on the injected clock until `key` is allowed, if that happens within `maxWait`;
+    /// otherwise returns the denial at once without sleeping. Throws `CancellationError` if the
+    /// task is cancelled while waiting. Another caller may take the capacity first, in which case
+    /// it waits again (still bounded by the same `maxWait` deadline).
+    public func acquire(_ key: String, cost: Int64 = 1, maxWait: Duration) async throws -> RateLimitDecision {
+        let deadline = clock.now.advanced(by: maxWait)
+        while true {
+            try Task.checkCancellation()
+            let instant = clock.now
+            let decision = decide(key, cost: cost, now: timeline(instant))
+            if decision.isAllowed || decision.isNeverAllowed { return decision }
+            let wake = instant.advanced(by: .nanoseconds(decision.retryAfterNanos))
+            if wake > deadline { return decision }
+            try await clock.sleep(until: wake, tolerance: nil)
+        }
+    }
+
+    /// Per-policy statistics for `key` (a full state if it is not tracked), changing nothing.
+    public func snapshot(_ key: String) -> KeyedRateLimitSnapshot { snapshot(key, now: now) }
+
+    /// Snapshot at an explicit point on the timeline (see `decide(_:cost:now:)`).
+    public func snapshot(_ key: String, now: Int64) -> KeyedRateLimitSnapshot {
+        let print = fingerprinter.fingerprint(key)
+        let (tracked, snapshots) = shards[shardIndex(print)].table.withLock {
+            $0.snapshots(print, now: now)
+        }
+        return KeyedRateLimitSnapshot(isTracked: tracked, policies: snapshots)
+    }
+
+    /// Runs the eviction sweep over up to `bucketsPerShard` buckets of every shard, e.g. from a
+    /// low-priority background task when traffic (and so insert-driven sweeping) is low.
+    /// Returns the number of keys evicted.
+    @discardableResult
+    public func sweep(bucketsPerShard: Int) -> Int { sweep(bucketsPerShard: bucketsPerShard, now: now) }
+
+    /// Sweep at an explicit point on the timeline, for limiters driven by `decide(_:cost:now:)`.
+    @discardableResult
+    public func sweep(bucketsPerShard: Int, now: Int64) -> Int {
+        var evicted = 0
+        for shard in shards {
+            evicted += shard.table.withLock { $0.sweep(budget: bucketsPerShard, now: now) }
+        }
+        return evicted
+    }
+
+    public func statistics() -> KeyedRateLimiterStatistics {
+        var stats = KeyedRateLimiterStatistics(
+            trackedKeys: 0, maxTrackedKeys: 0, allowed: 0, denied: 0, dryRunWouldDeny: 0, overflow: 0, evicted: 0,
+            tableBytes: 0, shardCount: shards.count)
+        for shard in shards {
+            shard.table.withLock { table in
+                stats.trackedKeys += table.count
+                stats.maxTrackedKeys += table.maxCount
+                stats.allowed &+= table.allowedCount
+                stats.denied &+= table.deniedCount
+                stats.dryRunWouldDeny &+= table.wouldDenyCount
+                stats.overflow &+= table.overflowCount
+                stats.evicted &+= table.evictedCount
+                stats.tableBytes += table.storageBytes
+            }
+        }
+        return stats
+    }
+}
+
+/// Statistics for one key across all of a limiter's policies (same order as `policies`).
+public struct KeyedRateLimitSnapshot: Sendable, Hashable {
+    public var isTracked: Bool
+    public var policies: [RateLimitSnapshot]
+}
