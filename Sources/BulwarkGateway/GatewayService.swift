@@ -94,13 +94,28 @@ public final class GatewayService: Service, Sendable {
             health.register(UpstreamProbe.check(name: upstream.name, address: address, group: group))
             if let breaker = target.resilience.breaker { health.register(BreakerHealth.check(breaker)) }
         }
-        let routes = config.routes.compactMap { route -> RouteEntry? in
-            guard let index = upstreams.firstIndex(where: { $0.name == route.upstream }) else { return nil }
-            return RouteEntry(pattern: route.pattern, upstreamIndex: index, maxBody: route.maxBody)
+        var routes: [RouteEntry] = []
+        var routeLimiters: [(String, RouteLimiter)] = []
+        for (routeIndex, route) in config.routes.enumerated() {
+            guard let index = upstreams.firstIndex(where: { $0.name == route.upstream }) else { continue }
+            var entry = RouteEntry(pattern: route.pattern, upstreamIndex: index, maxBody: route.maxBody)
+            let ipLimits = route.limits.filter { $0.per == "ip" }
+            if !ipLimits.isEmpty {
+                do {
+                    let limiter = try RouteLimiter(route: route.pattern.pattern, limits: ipLimits, metrics: metrics.factory)
+                    entry.limiter = limiter
+                    routeLimiters.append((route.pattern.pattern, limiter))
+                } catch {
+                    throw ConfigError(key: "routes[\(routeIndex)].limits", "\(error)")
+                }
+            }
+            routes.append(entry)
         }
+        let protection = try GatewayProtection(config: config.protection, logger: logger, metrics: metrics.factory)
         let control = ControlResponder(
             health: health, drain: drain, metrics: metrics, version: version,
-            admin: AdminResponder(key: config.adminKey, breakers: breakers))
+            admin: AdminResponder(
+                key: config.adminKey, breakers: breakers, security: protection.securityState(routeLimiters: routeLimiters)))
         var accessLogger = Logger(label: "bulwark.access")
         accessLogger.logLevel = logger.logLevel
         let runtime = ProxyRuntime(
@@ -108,7 +123,8 @@ public final class GatewayService: Service, Sendable {
             forwarded: ForwardedHeadersPolicy(trustedProxies: Set(config.trustedProxies)),
             accessLog: AccessLogger(logger: accessLogger, enabled: config.logging.access),
             metrics: RequestMetrics(factory: metrics.factory), control: control, logger: logger,
-            clientIdleTimeout: config.clientIdleTimeout.timeAmount, maxConnections: config.maxConnections)
+            clientIdleTimeout: config.clientIdleTimeout.timeAmount, maxConnections: config.maxConnections,
+            protection: protection.isActive ? protection : nil)
         let server = try await GatewayServer.start(host: config.host, port: config.port, group: group, runtime: runtime)
         logger.notice("listening", metadata: [
             "address": "\(server.localAddress?.description ?? "?")",

@@ -7,14 +7,18 @@ import HTTPTypes
 public struct AdminResponder: Sendable {
     public let key: String?
     public let breakers: CircuitBreakerRegistry
+    /// Blocks, flags and limiters; nil when nothing protects clients.
+    public let security: SecurityState?
 
-    public init(key: String?, breakers: CircuitBreakerRegistry) {
+    public init(key: String?, breakers: CircuitBreakerRegistry, security: SecurityState? = nil) {
         self.key = key.flatMap { $0.isEmpty ? nil : $0 }
         self.breakers = breakers
+        self.security = security
     }
 
+    /// `/admin/...` and `/health/security`, which shows client data and so needs the key too.
     public static func handles(path: Substring) -> Bool {
-        path == "/admin" || path.hasPrefix("/admin/")
+        path == "/admin" || path.hasPrefix("/admin/") || path == "/health/security"
     }
 
     public func respond(
@@ -38,6 +42,9 @@ public struct AdminResponder: Sendable {
             return response
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        if let response = respondSecurity(method: method, path: pathText, segments: segments, requestID: requestID) {
+            return response
+        }
         switch (method, segments.count) {
         case (.get, 2) where segments[1] == "breakers":
             return .json(.ok, BreakerJSON.list(breakers.all.map(\.statistics)))
@@ -59,7 +66,7 @@ public struct AdminResponder: Sendable {
         }
     }
 
-    private func methodNotAllowed(path: String, allow: String, requestID: String) -> LocalResponse {
+    func methodNotAllowed(path: String, allow: String, requestID: String) -> LocalResponse {
         var response = LocalResponse.problem(
             BulwarkError(ErrorCatalog.methodNotAllowed, "\(path) answers \(allow) only."), requestID: requestID, path: path)
         response.headers[.allow] = allow

@@ -7,6 +7,7 @@ struct ConfigFile {
     /// Scalar leaves by dotted key (`listen.port`), handed to swift-configuration for layering.
     var scalars: [String: String] = [:]
     var upstreams: [UpstreamConfig] = []
+    var protection = ProtectionConfig()
     var routes: [RouteConfig] = []
     var trustedProxies: [String] = []
     var notYetEnforced: [String] = []
@@ -52,8 +53,7 @@ struct ConfigFile {
                     file.routes.append(try parseRoute(node, key: "routes[\(index)]", into: &file))
                 }
             case "protection":
-                try validateProtection(value)
-                file.notYetEnforced.append("protection")
+                file.protection = try parseProtection(value)
             default:
                 throw unknown(name, at: nil, allowed: [
                     "listen", "state", "upstreams", "routes", "protection", "logging", "admin", "trusted-proxies",
@@ -158,9 +158,11 @@ struct ConfigFile {
                 maxBody = size
             case "limits":
                 for (index, limitNode) in try sequence(value, key: fieldKey).enumerated() {
-                    limits.append(try parseLimit(limitNode, key: "\(fieldKey)[\(index)]"))
+                    let limit = try parseLimit(limitNode, key: "\(fieldKey)[\(index)]")
+                    // Per-user and per-key limits need authentication, which a later module brings.
+                    if limit.per != "ip" { file.notYetEnforced.append("\(fieldKey)[\(index)]") }
+                    limits.append(limit)
                 }
-                file.notYetEnforced.append(fieldKey)
             case "screen":
                 screen = try sequence(value, key: fieldKey).enumerated().map { index, item in
                     let text = try scalar(item, key: "\(fieldKey)[\(index)]")
@@ -214,32 +216,42 @@ struct ConfigFile {
         return RateLimitConfig(per: per, count: rate.count, perSeconds: rate.perSeconds, burst: burst)
     }
 
-    private static func validateProtection(_ node: Node) throws {
+    private static func parseProtection(_ node: Node) throws -> ProtectionConfig {
+        var protection = ProtectionConfig()
         for (field, value) in try mapping(node, key: "protection") {
             switch field {
             case "ddos":
+                var ddos = ProtectionConfig.DDoS()
                 for (ddosField, ddosValue) in try mapping(value, key: "protection.ddos") {
                     let ddosKey = "protection.ddos.\(ddosField)"
                     switch ddosField {
                     case "per-ip":
                         let text = try scalar(ddosValue, key: ddosKey)
-                        guard ConfigValueParser.rate(text) != nil else { throw ConfigError(key: ddosKey, "'\(text)' is not a rate (e.g. 100/min)") }
-                    case "block": _ = try duration(ddosValue, key: ddosKey)
+                        guard let rate = ConfigValueParser.rate(text) else {
+                            throw ConfigError(key: ddosKey, "'\(text)' is not a rate (e.g. 100/min)")
+                        }
+                        ddos.count = rate.count
+                        ddos.perSeconds = rate.perSeconds
+                    case "block": ddos.block = try duration(ddosValue, key: ddosKey)
                     default: throw unknown(ddosField, at: "protection.ddos", allowed: ["per-ip", "block"])
                     }
                 }
+                protection.ddos = ddos
             case "abuse":
+                var abuse = ProtectionConfig.Abuse()
                 for (abuseField, abuseValue) in try mapping(value, key: "protection.abuse") {
                     let abuseKey = "protection.abuse.\(abuseField)"
                     switch abuseField {
-                    case "events": _ = try integer(abuseValue, key: abuseKey, range: 1...1_000_000)
-                    case "window": _ = try duration(abuseValue, key: abuseKey)
+                    case "events": abuse.events = try integer(abuseValue, key: abuseKey, range: 1...1_000_000)
+                    case "window": abuse.window = try duration(abuseValue, key: abuseKey)
                     default: throw unknown(abuseField, at: "protection.abuse", allowed: ["events", "window"])
                     }
                 }
+                protection.abuse = abuse
             default: throw unknown(field, at: "protection", allowed: ["ddos", "abuse"])
             }
         }
+        return protection
     }
 
     // MARK: shape helpers

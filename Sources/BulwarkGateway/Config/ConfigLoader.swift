@@ -116,6 +116,7 @@ public enum ConfigLoader {
         config.trustedProxies = file.trustedProxies
         config.upstreams = file.upstreams
         config.routes = file.routes
+        config.protection = file.protection
         config.notYetEnforced = file.notYetEnforced
         if config.logging.file != nil { config.notYetEnforced.append("logging.file") }
 

@@ -17,6 +17,8 @@ public struct GatewayConfig: Sendable {
     /// balancers stop sending new work before the listener closes.
     public var drainDelay: Duration = .zero
     public var logging = LoggingConfig()
+    /// DDoS blocking and abuse detection; off unless configured.
+    public var protection = ProtectionConfig()
     public var adminKey: String?
     /// Parts of the config that are parsed and validated but enforced by modules still to come;
     /// listed at start-up so nobody believes they are in force.
@@ -112,6 +114,30 @@ public struct RouteConfig: Sendable, Hashable {
         self.upstream = upstream
         self.maxBody = maxBody
     }
+}
+
+/// `protection: {ddos: {per-ip, block}, abuse: {events, window}}`. Each part is on when present;
+/// fields left out take the reference defaults.
+public struct ProtectionConfig: Sendable, Hashable {
+    public struct DDoS: Sendable, Hashable {
+        /// Requests per IP beyond which the IP is blocked (default 100/min).
+        public var count: Int = 100
+        public var perSeconds: Int = 60
+        /// How long a block lasts (default 15 min).
+        public var block: Duration = .seconds(15 * 60)
+        public init() {}
+    }
+
+    public struct Abuse: Sendable, Hashable {
+        /// Security events per client within `window` that flag it (default 50 in 5 min).
+        public var events: Int = 50
+        public var window: Duration = .seconds(300)
+        public init() {}
+    }
+
+    public var ddos: DDoS?
+    public var abuse: Abuse?
+    public init() {}
 }
 
 public struct LoggingConfig: Sendable, Hashable {

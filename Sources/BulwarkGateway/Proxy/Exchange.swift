@@ -41,6 +41,8 @@ final class Exchange {
     var lastRetryDelay: Duration?
     /// Admission by the upstream's breaker for the current attempt, until its outcome is known.
     var breakerPermit: CircuitBreakerPermit?
+    /// Fields added to whatever answers this request (the route's rate-limit headers).
+    var extraHeaders: [(String, String)] = []
     /// The slot held in the upstream's bulkhead until the exchange ends.
     var bulkheadPermit: Bulkhead.Permit?
     var isControl = false

@@ -43,7 +43,7 @@ enum HeaderRewriting {
     /// headers added where the upstream did not choose its own, and the request id echoed.
     static func clientHead(
         from head: HTTPResponseHead, version: HTTPVersion, requestID: String,
-        securityHeaders: [SecurityHeader], close: Bool
+        securityHeaders: [SecurityHeader], close: Bool, extra: [(String, String)] = []
     ) -> HTTPResponseHead {
         let tokens = connectionTokens(head.headers)
         var headers = HTTPHeaders()
@@ -60,6 +60,7 @@ enum HeaderRewriting {
             headers.add(name: header.name, value: header.value)
         }
         headers.add(name: RequestIDPolicy.headerName, value: requestID)
+        for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
         if close {
             headers.add(name: "Connection", value: "close")
         } else if version.major == 1 && version.minor == 0 {

@@ -23,6 +23,7 @@ extension ProxyHandler {
             headers.add(name: field.name.canonicalName, value: field.value)
         }
         for header in securityHeaders { headers.add(name: header.name, value: header.value) }
+        for (name, value) in exchange.extraHeaders { headers.add(name: name, value: value) }
         headers.add(name: RequestIDPolicy.headerName, value: exchange.requestID)
         let body = response.body
         headers.add(name: "Content-Length", value: String(body.utf8.count))

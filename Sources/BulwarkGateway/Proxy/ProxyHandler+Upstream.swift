@@ -155,7 +155,7 @@ extension ProxyHandler {
         let close = exchange.closeAfterResponse || !exchange.keepAlive
         let clientHead = HeaderRewriting.clientHead(
             from: head, version: exchange.head.version, requestID: exchange.requestID,
-            securityHeaders: runtime.securityHeaders(overTLS: exchange.overTLS), close: close)
+            securityHeaders: runtime.securityHeaders(overTLS: exchange.overTLS), close: close, extra: exchange.extraHeaders)
         context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
         clientNeedsFlush = true
     }

@@ -139,6 +139,14 @@ final class ProxyHandler: ChannelDuplexHandler {
                 exchange: exchange, closeConnection: true)
             return
         }
+        if let protection = runtime.protection, let remaining = protection.admit(clientIP: clientIP) {
+            respondProblem(
+                BulwarkError(
+                    ErrorCatalog.ipBlocked, "Requests from this address are blocked for a while.",
+                    internalDetail: "client \(clientIP) is blocked", retryAfterSeconds: retryAfterSeconds(nanoseconds: remaining)),
+                exchange: exchange)
+            return
+        }
         guard let route = runtime.route(forPath: path) else {
             respondProblem(BulwarkError(ErrorCatalog.notFound, "No route matches \(exchange.path)."), exchange: exchange)
             return
@@ -146,6 +154,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.routeLabel = route.pattern.pattern
         exchange.upstreamIndex = route.upstreamIndex
         exchange.maxBody = route.maxBody
+        if let limiter = route.limiter, !admitUnderLimits(limiter, exchange: exchange) { return }
         if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: facts.declaredLength) {
             respondProblem(error, exchange: exchange, closeConnection: true)
             return
@@ -232,6 +241,20 @@ final class ProxyHandler: ChannelDuplexHandler {
         upstream.write(part)
         exchange.lastActivity = .now()
         upstreamNeedsFlush = true
+    }
+
+    /// Applies the route's rate limits: the decision's headers go on whatever answers the request;
+    /// a refusal is 429 with `Retry-After` exact to the second, and counts as a security event.
+    private func admitUnderLimits(_ limiter: RouteLimiter, exchange: Exchange) -> Bool {
+        let decision = limiter.decide(clientIP: exchange.clientIP)
+        exchange.extraHeaders = limiter.headers(for: decision)
+        guard !decision.isAllowed else { return true }
+        runtime.protection?.record(.rateLimited, client: exchange.clientIP)
+        let seconds = RateLimitHeaders.retryAfter(decision).flatMap { Int($0) }
+        respondProblem(
+            BulwarkError(ErrorCatalog.rateLimited, "Too many requests; slow down.", retryAfterSeconds: seconds),
+            exchange: exchange)
+        return false
     }
 
     /// Keeps a request part so a retry can send the request again; past the replay limit the

@@ -19,6 +19,8 @@ struct RouteEntry: Sendable {
     let pattern: PathPattern
     let upstreamIndex: Int
     let maxBody: Int
+    /// The route's per-IP limits, if it has any.
+    var limiter: RouteLimiter?
 }
 
 /// Everything the per-connection handlers share, immutable after start-up so any event loop can
@@ -37,12 +39,16 @@ final class ProxyRuntime: Sendable {
     let clientIdleTimeout: TimeAmount
     let maxConnections: Int
     let openConnections = Atomic<Int>(0)
+    /// DDoS blocking and abuse detection; nil when not configured, so the data path skips it.
+    let protection: GatewayProtection?
 
     init(
         routes: [RouteEntry], upstreams: [UpstreamTarget], securityHeaders: SecurityHeadersPolicy,
         forwarded: ForwardedHeadersPolicy, accessLog: AccessLogger, metrics: RequestMetrics,
-        control: ControlResponder, logger: Logger, clientIdleTimeout: TimeAmount, maxConnections: Int
+        control: ControlResponder, logger: Logger, clientIdleTimeout: TimeAmount, maxConnections: Int,
+        protection: GatewayProtection? = nil
     ) {
+        self.protection = protection
         self.routes = routes
         self.upstreams = upstreams
         func prepared(_ overTLS: Bool) -> [SecurityHeader] {

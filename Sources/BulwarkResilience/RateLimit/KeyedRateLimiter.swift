@@ -101,6 +101,14 @@ public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Dura
         }
     }
 
+    /// Forgets `key`, giving it a full allowance again: for an operator clearing a client (an
+    /// unblocked IP starts from zero). Returns whether the key was tracked.
+    @discardableResult
+    public func reset(_ key: String) -> Bool {
+        let print = fingerprinter.fingerprint(key)
+        return shards[shardIndex(print)].table.withLock { $0.forget(print) }
+    }
+
     /// Per-policy statistics for `key` (a full state if it is not tracked), changing nothing.
     public func snapshot(_ key: String) -> KeyedRateLimitSnapshot { snapshot(key, now: now) }
 

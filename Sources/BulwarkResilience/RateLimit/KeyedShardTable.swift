@@ -151,6 +151,13 @@ struct KeyedShardTable: ~Copyable {
         return true
     }
 
+    /// Drops a key's state (an operator clearing a client); returns whether it was tracked.
+    mutating func forget(_ print: KeyFingerprint) -> Bool {
+        guard let index = find(print) else { return false }
+        remove(at: index)
+        return true
+    }
+
     /// Backward-shift deletion for linear probing.
     private mutating func remove(at start: Int) {
         var hole = start

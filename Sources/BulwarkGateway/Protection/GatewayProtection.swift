@@ -1,0 +1,85 @@
+import BulwarkHTTP
+import BulwarkResilience
+import Logging
+import Metrics
+
+/// DDoS blocking and abuse detection for the whole gateway, shared by every event loop. Bulwark's
+/// own routes never reach it: health and metrics stay reachable, and an operator with the admin
+/// key can always unblock.
+final class GatewayProtection: Sendable {
+    /// Counts every request per IP; crossing the rate blocks the IP.
+    let flood: KeyedRateLimiter<ContinuousClock>?
+    let blockDuration: Duration
+    let blocks: BlockList
+    let abuse: AbuseDetector?
+    let logger: Logger
+    private let blocksTotal: Counter
+    private let blockedGauge: Gauge
+    private let flagsTotal: Counter
+
+    init(config: ProtectionConfig, logger: Logger, metrics: any MetricsFactory) throws {
+        if let ddos = config.ddos {
+            let period: RateLimitPeriod = ddos.perSeconds == 1 ? .second : ddos.perSeconds == 60 ? .minute : .hour
+            let policy = try RateLimitPolicy("ddos", rate: RateLimitRate(Int64(ddos.count), per: period))
+            flood = try KeyedRateLimiter(policy: policy, clock: ContinuousClock())
+            blockDuration = ddos.block
+        } else {
+            flood = nil
+            blockDuration = .zero
+        }
+        abuse = config.abuse.map { AbuseDetector(threshold: $0.events, window: $0.window) }
+        blocks = BlockList()
+        self.logger = logger
+        blocksTotal = Counter(label: "bulwark_ip_blocks_total", factory: metrics)
+        blockedGauge = Gauge(label: "bulwark_blocked_ips", factory: metrics)
+        flagsTotal = Counter(label: "bulwark_abuse_flags_total", factory: metrics)
+    }
+
+    /// Whether any request-path check is configured at all (the data path skips us otherwise).
+    var isActive: Bool { flood != nil || abuse != nil }
+
+    /// Nanoseconds left on the IP's block, counting this request against the flood limit first;
+    /// nil when the request may go on.
+    func admit(clientIP: String) -> Int64? {
+        if let remaining = blocks.remaining(clientIP) { return remaining }
+        guard let flood, !flood.decide("ip:" + clientIP).isAllowed else { return nil }
+        blocks.block(clientIP, for: blockDuration, reason: "more than \(flood.policies[0].rate) from one IP")
+        blocksTotal.increment()
+        blockedGauge.record(blocks.active.count)
+        logger.warning("ip blocked", metadata: [
+            "event": "ip_blocked", "client_ip": .string(clientIP),
+            "block_s": .stringConvertible(blockDuration.components.seconds),
+        ])
+        record(.blocked, client: clientIP)
+        return blockDuration.nanosecondsClamped
+    }
+
+    /// Counts a security event for a client; logs when it becomes flagged.
+    func record(_ event: AbuseDetector.Event, client: String) {
+        guard let abuse, abuse.record(event, client: client) else { return }
+        flagsTotal.increment()
+        logger.warning("client flagged for abuse", metadata: [
+            "event": "abuse_flagged", "client": .string(client), "threshold": .stringConvertible(abuse.threshold),
+        ])
+    }
+
+    /// Admin unblock: lifts the block and forgets the IP's counts, so it starts from zero.
+    func unblock(_ clientIP: String) -> Bool {
+        let was = blocks.unblock(clientIP)
+        flood?.reset("ip:" + clientIP)
+        blockedGauge.record(blocks.active.count)
+        return was
+    }
+
+    /// What admin routes and `/health/security` show.
+    func securityState(routeLimiters: [(String, RouteLimiter)]) -> SecurityState {
+        SecurityState(
+            blocks: blocks, abuse: abuse,
+            unblock: { [self] client in unblock(client) },
+            limiters: { routeLimiters.map { route, limiter in
+                SecurityState.LimiterSummary(
+                    route: route, policies: limiter.policies.map { RateLimitHeaders.policy($0) },
+                    statistics: limiter.limiter.statistics())
+            } + (self.flood.map { [SecurityState.LimiterSummary(route: "*", policies: ["ddos " + RateLimitHeaders.policy($0.policies[0])], statistics: $0.statistics())] } ?? []) })
+    }
+}

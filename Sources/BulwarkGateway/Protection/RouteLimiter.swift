@@ -1,0 +1,56 @@
+import BulwarkResilience
+import Metrics
+
+/// A route's per-IP limits as the data path uses them: every window of the route in one keyed
+/// limiter (a request must pass all; a refusal consumes from none), the header values that do not
+/// change precomputed, and counters by outcome.
+final class RouteLimiter: Sendable {
+    let limiter: KeyedRateLimiter<ContinuousClock>
+    let policies: [RateLimitPolicy]
+    /// `RateLimit-Policy`, the same on every response of the route.
+    let policyHeader: String
+    private let allowed: Counter
+    private let denied: Counter
+    private let dryRunDenied: Counter
+
+    init(route: String, limits: [RateLimitConfig], metrics: any MetricsFactory) throws {
+        policies = try limits.map { limit in
+            let unit = limit.perSeconds == 1 ? "sec" : limit.perSeconds == 60 ? "min" : "hour"
+            let period: RateLimitPeriod = limit.perSeconds == 1 ? .second : limit.perSeconds == 60 ? .minute : .hour
+            return try RateLimitPolicy(
+                "\(limit.per)-\(limit.count)-per-\(unit)", rate: RateLimitRate(Int64(limit.count), per: period),
+                burst: limit.burst.map { Int64($0) })
+        }
+        limiter = try KeyedRateLimiter(policies: policies, clock: ContinuousClock())
+        policyHeader = RateLimitHeaders.policies(policies)
+        allowed = Counter(label: "bulwark_ratelimit_decisions_total", dimensions: [("route", route), ("outcome", "allowed")], factory: metrics)
+        denied = Counter(label: "bulwark_ratelimit_decisions_total", dimensions: [("route", route), ("outcome", "denied")], factory: metrics)
+        dryRunDenied = Counter(
+            label: "bulwark_ratelimit_decisions_total", dimensions: [("route", route), ("outcome", "dry_run_denied")], factory: metrics)
+    }
+
+    func decide(clientIP: String) -> RateLimitDecision {
+        let decision = limiter.decide("ip:" + clientIP)
+        if !decision.isAllowed {
+            denied.increment()
+        } else if decision.wouldDeny {
+            dryRunDenied.increment()
+        } else {
+            allowed.increment()
+        }
+        return decision
+    }
+
+    /// The rate-limit fields for a response: IETF draft `RateLimit-Policy` and `RateLimit`, and the
+    /// widespread `X-RateLimit-*` trio, all describing the most constrained window.
+    func headers(for decision: RateLimitDecision) -> [(String, String)] {
+        let policy = policies[min(decision.policyIndex, policies.count - 1)]
+        return [
+            ("RateLimit-Policy", policyHeader),
+            ("RateLimit", RateLimitHeaders.rateLimit(decision, policy: policy)),
+            ("X-RateLimit-Limit", RateLimitHeaders.xLimit(policy)),
+            ("X-RateLimit-Remaining", RateLimitHeaders.xRemaining(decision)),
+            ("X-RateLimit-Reset", RateLimitHeaders.xReset(decision)),
+        ]
+    }
+}
