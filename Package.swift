@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "BulwarkCore", targets: ["BulwarkCore"]),
         .library(name: "BulwarkTelemetry", targets: ["BulwarkTelemetry"]),
         .library(name: "BulwarkResilience", targets: ["BulwarkResilience"]),
+        .library(name: "BulwarkSecurity", targets: ["BulwarkSecurity"]),
         .library(name: "BulwarkOps", targets: ["BulwarkOps"]),
         .library(name: "BulwarkHTTP", targets: ["BulwarkHTTP"]),
         .library(name: "BulwarkHummingbird", targets: ["BulwarkHummingbird"]),
@@ -55,6 +56,12 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
+        ),
+        .target(
+            name: "BulwarkSecurity",
+            dependencies: ["BulwarkCore"],
+            // Debug builds count the bytes scanners read, so fuzz tests can assert bounded work.
+            swiftSettings: strict + [.define("BULWARK_STEP_COUNT", .when(configuration: .debug))]
         ),
         .target(
             name: "BulwarkOps",
@@ -148,6 +155,11 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BulwarkSecurityTests",
+            dependencies: ["BulwarkSecurity", "BulwarkCore", "BulwarkTesting"],
+            swiftSettings: strict + [.define("BULWARK_STEP_COUNT", .when(configuration: .debug))]
         ),
         .testTarget(
             name: "BulwarkOpsTests",

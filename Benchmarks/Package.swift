@@ -46,6 +46,18 @@ let package = Package(
             ],
             path: "Sources/ResiliencePeers"
         ),
+        // Injection screener against the dev corpus: detection per class, false positives, MB/s.
+        .executableTarget(
+            name: "screen-score",
+            dependencies: [.product(name: "BulwarkSecurity", package: "Bulwark")],
+            path: "Sources/ScreenScore"
+        ),
+        // Secret scanner against the dev corpus: recall, false positives, leaks, MB/s.
+        .executableTarget(
+            name: "secrets-score",
+            dependencies: [.product(name: "BulwarkSecurity", package: "Bulwark")],
+            path: "Sources/SecretsScore"
+        ),
         // Keyed rate limiter: ns/op on one hot key and across 1M keys, RSS per tracked key.
         .executableTarget(
             name: "ratelimit-bench",
