@@ -102,6 +102,7 @@ let package = Package(
             dependencies: [
                 "BulwarkCore",
                 "BulwarkResilience",
+                "BulwarkSecurity",
                 "BulwarkTelemetry",
                 "BulwarkOps",
                 "BulwarkHTTP",
@@ -127,6 +128,7 @@ let package = Package(
             dependencies: [
                 "BulwarkCore",
                 "BulwarkGateway",
+                "BulwarkSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -64,5 +64,17 @@ let package = Package(
             dependencies: [.product(name: "BulwarkResilience", package: "Bulwark")],
             path: "Sources/RateLimitBench"
         ),
+        // Plain timing loops for scripts/bench/ratelimit-peers, which runs the same work in Python (limits).
+        .executableTarget(
+            name: "ratelimit-peers-swift",
+            dependencies: [.product(name: "BulwarkResilience", package: "Bulwark")],
+            path: "Sources/RateLimitPeers"
+        ),
+        // Screening and secret-scanning MB/s for scripts/bench/security-peers (libinjection, detect-secrets).
+        .executableTarget(
+            name: "security-peers-swift",
+            dependencies: [.product(name: "BulwarkSecurity", package: "Bulwark")],
+            path: "Sources/SecurityPeers"
+        ),
     ]
 )

@@ -1,5 +1,6 @@
 import BulwarkHTTP
 import BulwarkOps
+import BulwarkSecurity
 import BulwarkTelemetry
 import Logging
 import NIOCore
@@ -26,7 +27,12 @@ public enum GatewayLauncher {
                 return handler
             }
         } else {
-            LoggingSetup.bootstrapJSON(level: level, sink: sink)
+            // Every detected secret (provider keys, JWTs, private keys, passwords...) is masked
+            // before a line is written, on top of the key- and URL-based rules.
+            var redactor = LogRedactor.standard
+            let secrets = SecretRedactor()
+            redactor.extraScanner = { secrets.redact($0) }
+            LoggingSetup.bootstrapJSON(level: level, sink: sink, redactor: redactor)
         }
         var logger = Logger(label: "bulwark.gateway")
         logger.logLevel = level

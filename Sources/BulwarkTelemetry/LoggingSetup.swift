@@ -19,9 +19,13 @@ public enum LogLevelName {
 
 /// Bootstraps swift-log once per process with JSON lines on a sink.
 public enum LoggingSetup {
-    public static func bootstrapJSON(level: Logger.Level, sink: any LogSink = FileDescriptorSink.standardOutput) {
+    /// `redactor` runs on every message and metadata value before anything is written; plug a
+    /// secret scanner into its `extraScanner`.
+    public static func bootstrapJSON(
+        level: Logger.Level, sink: any LogSink = FileDescriptorSink.standardOutput, redactor: LogRedactor = .standard
+    ) {
         LoggingSystem.bootstrap { label in
-            JSONLogHandler(label: label, sink: sink, level: level)
+            JSONLogHandler(label: label, sink: sink, level: level, redactor: redactor)
         }
     }
 }

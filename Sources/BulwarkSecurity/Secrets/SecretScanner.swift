@@ -80,7 +80,11 @@ public struct SecretScanner: Sendable {
                     }
                 } else if trigger[Int(b)] || b | 0x20 == 0x62 || b | 0x20 == 0x74 {
                     let p = v.at(i - 1)
-                    if !(ByteClass.isAlnum(p) || p == 0x5F || p == 0x2B || p == 0x2F) {
+                    // A token may start a URL path segment (`/keys/sk_live_…`), but not continue
+                    // a base64 run (`…Qz/AKIA…`): after '/', the byte before it decides.
+                    let continuesRun = p == 0x2F && (ByteClass.isAlnum(v.at(i - 2)) && ByteClass.isAlnum(v.at(i - 3)) && v.at(i - 4) != 0x2F
+                        && !Self.pathSegmentBefore(v, slash: i - 1))
+                    if !(ByteClass.isAlnum(p) || p == 0x5F || p == 0x2B || continuesRun) {
                         if trigger[Int(b)], let m = TokenRuleMatcher.match(v, at: i) {
                             out.append(m)
                             i = m.end
@@ -95,6 +99,23 @@ public struct SecretScanner: Sendable {
             }
         }
         return out
+    }
+
+    /// Whether the bytes before a '/' look like a URL path segment (`/keys/`): a short run of
+    /// lower-case letters, digits, '-' or '_' that itself starts after '/' — unlike base64, whose
+    /// runs are long and mixed-case.
+    static func pathSegmentBefore(_ v: ByteView, slash: Int) -> Bool {
+        var j = slash - 1
+        var length = 0
+        while j >= 0, length <= 32 {
+            let b = v[j]
+            if b == 0x2F { return length > 0 }
+            let lowerOrDigit = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F || b == 0x2E
+            guard lowerOrDigit else { return false }
+            length += 1
+            j -= 1
+        }
+        return false
     }
 
     /// Keeps one finding per overlapping group: higher priority wins, then the longer span.

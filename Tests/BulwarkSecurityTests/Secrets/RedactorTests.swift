@@ -40,3 +40,16 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self) == out)
     }
 }
+
+@Suite struct URLPathRedactionTests {
+    @Test func aTokenStartingAPathSegmentIsRedactedButNotOneInsideBase64() {
+        var rng = SplitMix64(seed: 99)
+        let key = "sk_live_" + Gen.random(24, Gen.alnum, &rng)
+        let redactor = SecretRedactor()
+        let path = redactor.redact("/keys/\(key)?page=2")
+        #expect(!path.contains(key))
+        #expect(path.hasPrefix("/keys/") && path.hasSuffix("?page=2"))
+        let blob = Gen.random(40, Gen.b64, &rng) + "Qz/" + key.dropFirst(3)
+        #expect(redactor.redact(blob) == blob)
+    }
+}
