@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "BulwarkCore",
                 "BulwarkResilience",
+                "BulwarkSecurity",
                 "BulwarkTelemetry",
                 "BulwarkOps",
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -41,6 +41,11 @@ public enum ErrorCatalog {
         title: "Forbidden",
         meaning: "The credentials are valid but do not allow this request.",
         suggestion: "Use credentials with the needed permission, or ask an operator.")
+    public static let injectionBlocked = ErrorCode(
+        "INJECTION_BLOCKED", status: 403, category: .security, severity: .high,
+        title: "Request blocked",
+        meaning: "A part of the request matched the grammar of an injection attack (SQL, script, shell or path traversal).",
+        suggestion: "Remove markup, SQL, shell syntax or '..' segments from the named part; if this is legitimate input, ask the operators to adjust the route's screening.")
     public static let conflict = ErrorCode(
         "CONFLICT", status: 409, category: .validation, severity: .low,
         title: "Conflict",
@@ -105,7 +110,7 @@ public enum ErrorCatalog {
     /// All codes in catalog order.
     public static let all: [ErrorCode] = [
         validationFailed, badRequest, headersTooLarge, bodyTooLarge, notFound, methodNotAllowed,
-        unauthorized, forbidden, conflict, unsupportedMediaType, rateLimited, ipBlocked, resourceExhausted, upstreamUnavailable, upstreamTimeout,
+        unauthorized, forbidden, injectionBlocked, conflict, unsupportedMediaType, rateLimited, ipBlocked, resourceExhausted, upstreamUnavailable, upstreamTimeout,
         circuitOpen, bulkheadFull, shuttingDown, timeout, internalError,
     ]
 

@@ -109,7 +109,15 @@ public final class GatewayService: Service, Sendable {
                     throw ConfigError(key: "routes[\(routeIndex)].limits", "\(error)")
                 }
             }
+            if !route.screen.isEmpty {
+                entry.screening = RouteScreening(
+                    route: route.pattern.pattern, classes: route.screen, action: route.screenAction,
+                    headers: route.screenHeaders, metrics: metrics.factory)
+            }
             routes.append(entry)
+        }
+        if routes.contains(where: { $0.screening != nil }) {
+            logger.notice("injection screening inspects the path, query, cookies and chosen headers; request bodies are not inspected by this version")
         }
         let protection = try GatewayProtection(config: config.protection, logger: logger, metrics: metrics.factory)
         let control = ControlResponder(

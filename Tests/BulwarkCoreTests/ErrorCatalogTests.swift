@@ -6,14 +6,14 @@ struct ErrorCatalogTests {
     @Test func codesAreUnique() {
         let codes = ErrorCatalog.all.map(\.code)
         #expect(Set(codes).count == codes.count)
-        #expect(codes.count == 20)
+        #expect(codes.count == 21)
     }
 
     @Test func everyStaticCodeIsListedInAll() {
         let statics: [ErrorCode] = [
             ErrorCatalog.validationFailed, ErrorCatalog.badRequest, ErrorCatalog.headersTooLarge,
             ErrorCatalog.bodyTooLarge, ErrorCatalog.notFound, ErrorCatalog.methodNotAllowed,
-            ErrorCatalog.unauthorized, ErrorCatalog.forbidden, ErrorCatalog.conflict,
+            ErrorCatalog.unauthorized, ErrorCatalog.forbidden, ErrorCatalog.injectionBlocked, ErrorCatalog.conflict,
             ErrorCatalog.unsupportedMediaType, ErrorCatalog.rateLimited, ErrorCatalog.ipBlocked,
             ErrorCatalog.resourceExhausted, ErrorCatalog.upstreamUnavailable, ErrorCatalog.upstreamTimeout,
             ErrorCatalog.circuitOpen, ErrorCatalog.bulkheadFull, ErrorCatalog.shuttingDown, ErrorCatalog.timeout,

@@ -277,7 +277,7 @@ struct ConfigLoaderUpstreamTests {
             logging: {file: logs/bulwark.log, rotate: 10MB, keep: 5}
             """)
         #expect(config.notYetEnforced.sorted() == [
-            "logging.file", "routes[0].screen",
+            "logging.file",
         ])
         let retry = config.upstreams[0].retry
         #expect(retry.attempts == 3)

@@ -145,6 +145,8 @@ struct ConfigFile {
         var maxBody = GatewayConfig.defaultMaxBody
         var limits: [RateLimitConfig] = []
         var screen: [String] = []
+        var screenAction = "block"
+        var screenHeaders = RouteConfig.defaultScreenHeaders
         for (field, value) in try mapping(node, key: key) {
             let fieldKey = "\(key).\(field)"
             switch field {
@@ -171,9 +173,20 @@ struct ConfigFile {
                     }
                     return text
                 }
-                file.notYetEnforced.append(fieldKey)
+            case "screen-action":
+                let text = try scalar(value, key: fieldKey)
+                guard ["block", "log"].contains(text) else { throw ConfigError(key: fieldKey, "'\(text)' is not block or log") }
+                screenAction = text
+            case "screen-headers":
+                screenHeaders = try sequence(value, key: fieldKey).enumerated().map { index, item in
+                    let text = try scalar(item, key: "\(fieldKey)[\(index)]")
+                    guard !text.isEmpty, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else {
+                        throw ConfigError(key: "\(fieldKey)[\(index)]", "'\(text)' is not a header name")
+                    }
+                    return text.lowercased()
+                }
             default:
-                throw unknown(field, at: key, allowed: ["path", "upstream", "max-body", "limits", "screen"])
+                throw unknown(field, at: key, allowed: ["path", "upstream", "max-body", "limits", "screen", "screen-action", "screen-headers"])
             }
         }
         guard let path else { throw ConfigError(key: "\(key).path", "is required") }
@@ -186,6 +199,8 @@ struct ConfigFile {
         }
         var route = RouteConfig(pattern: pattern, upstream: upstreamName, maxBody: maxBody)
         route.limits = limits
+        route.screenAction = screenAction
+        route.screenHeaders = screenHeaders
         route.screen = screen
         return route
     }

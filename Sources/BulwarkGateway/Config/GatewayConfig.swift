@@ -108,6 +108,11 @@ public struct RouteConfig: Sendable, Hashable {
     public var maxBody: Int = GatewayConfig.defaultMaxBody
     public var limits: [RateLimitConfig] = []
     public var screen: [String] = []
+    /// `block` (403 INJECTION_BLOCKED) or `log` (dry run: log and count, let it through).
+    public var screenAction: String = "block"
+    /// Header values screened besides path, query and cookies (lower-cased names).
+    public var screenHeaders: [String] = RouteConfig.defaultScreenHeaders
+    public static let defaultScreenHeaders = ["user-agent", "referer"]
 
     public init(pattern: PathPattern, upstream: String, maxBody: Int = GatewayConfig.defaultMaxBody) {
         self.pattern = pattern

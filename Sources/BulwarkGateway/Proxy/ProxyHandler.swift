@@ -155,6 +155,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.upstreamIndex = route.upstreamIndex
         exchange.maxBody = route.maxBody
         if let limiter = route.limiter, !admitUnderLimits(limiter, exchange: exchange) { return }
+        if let screening = route.screening, !passesScreening(screening, head: head, exchange: exchange) { return }
         if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: facts.declaredLength) {
             respondProblem(error, exchange: exchange, closeConnection: true)
             return
@@ -241,32 +242,6 @@ final class ProxyHandler: ChannelDuplexHandler {
         upstream.write(part)
         exchange.lastActivity = .now()
         upstreamNeedsFlush = true
-    }
-
-    /// Applies the route's rate limits: the decision's headers go on whatever answers the request;
-    /// a refusal is 429 with `Retry-After` exact to the second, and counts as a security event.
-    private func admitUnderLimits(_ limiter: RouteLimiter, exchange: Exchange) -> Bool {
-        let decision = limiter.decide(clientIP: exchange.clientIP)
-        exchange.extraHeaders = limiter.headers(for: decision)
-        guard !decision.isAllowed else { return true }
-        runtime.protection?.record(.rateLimited, client: exchange.clientIP)
-        let seconds = RateLimitHeaders.retryAfter(decision).flatMap { Int($0) }
-        respondProblem(
-            BulwarkError(ErrorCatalog.rateLimited, "Too many requests; slow down.", retryAfterSeconds: seconds),
-            exchange: exchange)
-        return false
-    }
-
-    /// Keeps a request part so a retry can send the request again; past the replay limit the
-    /// request stops being retryable instead of buffering more.
-    private func keepForReplay(_ part: HTTPClientRequestPart, exchange: Exchange, bytes: Int) {
-        exchange.sentBytes += bytes
-        if exchange.sentBytes > GatewayRetryRule.replayLimit {
-            exchange.retryable = false
-            exchange.sentParts.removeAll()
-            return
-        }
-        exchange.sentParts.append(part)
     }
 
     /// Methods that may be replayed on a fresh connection (RFC 9110 §9.2.2).

@@ -21,6 +21,8 @@ struct RouteEntry: Sendable {
     let maxBody: Int
     /// The route's per-IP limits, if it has any.
     var limiter: RouteLimiter?
+    /// The route's injection screening, if configured.
+    var screening: RouteScreening?
 }
 
 /// Everything the per-connection handlers share, immutable after start-up so any event loop can
