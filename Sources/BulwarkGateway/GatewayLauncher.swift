@@ -20,18 +20,16 @@ public enum GatewayLauncher {
         let level = LogLevelName.parse(config.logging.level) ?? .info
         // Log I/O happens on a writer thread, never on an event loop.
         let sink = BufferedLogSink(fileDescriptor: 1)
+        // Every detected secret (provider keys, JWTs, private keys, passwords...) is masked
+        // before a line is written, in either format, on top of the key- and URL-based rules.
+        var redactor = LogRedactor.standard
+        let secrets = SecretRedactor()
+        redactor.extraScanner = { secrets.redact($0) }
         if config.logging.format == "text" {
             LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardOutput(label: label)
-                handler.logLevel = level
-                return handler
+                ConsoleLogHandler(label: label, sink: sink, level: level, redactor: redactor)
             }
         } else {
-            // Every detected secret (provider keys, JWTs, private keys, passwords...) is masked
-            // before a line is written, on top of the key- and URL-based rules.
-            var redactor = LogRedactor.standard
-            let secrets = SecretRedactor()
-            redactor.extraScanner = { secrets.redact($0) }
             LoggingSetup.bootstrapJSON(level: level, sink: sink, redactor: redactor)
         }
         var logger = Logger(label: "bulwark.gateway")
