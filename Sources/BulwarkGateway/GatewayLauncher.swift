@@ -22,9 +22,9 @@ public enum GatewayLauncher {
         let sink = BufferedLogSink(fileDescriptor: 1)
         // Every detected secret (provider keys, JWTs, private keys, passwords...) is masked
         // before a line is written, in either format, on top of the key- and URL-based rules.
-        var redactor = LogRedactor.standard
         let secrets = SecretRedactor()
-        redactor.extraScanner = { secrets.redact($0) }
+        let redactor = LogRedactor(
+            secretKeyFragments: LogRedactor.standard.secretKeyFragments, extraScanner: { secrets.redact($0) })
         if config.logging.format == "text" {
             LoggingSystem.bootstrap { label in
                 ConsoleLogHandler(label: label, sink: sink, level: level, redactor: redactor)

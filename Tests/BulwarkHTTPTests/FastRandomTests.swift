@@ -1,3 +1,4 @@
+import BulwarkTesting
 import BulwarkHTTP
 import Testing
 

@@ -5,14 +5,14 @@ import Testing
 @Suite struct BackoffTests {
     @Test func exponentialWithoutJitterDoublesUpToTheCap() {
         let backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .milliseconds(500), jitter: .none)
-        var generator = SeededGenerator(seed: 1)
+        var generator = SplitMix64(seed: 1)
         let delays = (1...5).map { backoff.delay(forRetry: $0, using: &generator) }
         #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(500), .milliseconds(500)])
     }
 
     @Test func proportionalJitterStaysWithinTwentyPercentAndVaries() {
         let backoff = Backoff()  // 100 ms, ×2, ±20 %
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var seen = Set<Duration>()
         for _ in 0..<500 {
             let delay = backoff.delay(forRetry: 2, using: &generator)
@@ -25,7 +25,7 @@ import Testing
 
     @Test func fullJitterIsBetweenZeroAndTheExponentialDelay() {
         let backoff = Backoff(initial: .milliseconds(100), jitter: .full)
-        var generator = SeededGenerator(seed: 3)
+        var generator = SplitMix64(seed: 3)
         for _ in 0..<500 {
             let delay = backoff.delay(forRetry: 3, using: &generator)
             #expect(delay >= .zero && delay <= .milliseconds(400))
@@ -34,7 +34,7 @@ import Testing
 
     @Test func decorrelatedJitterGrowsFromThePreviousDelayAndRespectsTheCap() {
         let backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(1), jitter: .decorrelated)
-        var generator = SeededGenerator(seed: 11)
+        var generator = SplitMix64(seed: 11)
         var previous: Duration?
         for retry in 1...50 {
             let delay = backoff.delay(forRetry: retry, previous: previous, using: &generator)
@@ -46,7 +46,7 @@ import Testing
 
     @Test func huge_retry_numbers_do_not_overflow() {
         let backoff = Backoff(initial: .seconds(1), multiplier: 10, maximum: .seconds(30), jitter: .none)
-        var generator = SeededGenerator(seed: 1)
+        var generator = SplitMix64(seed: 1)
         #expect(backoff.delay(forRetry: 10_000, using: &generator) == .seconds(30))
     }
 }

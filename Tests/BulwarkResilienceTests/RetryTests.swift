@@ -84,7 +84,7 @@ import Testing
     @Test func retryAfterFromTheServerLengthensThePause() {
         let (_, time) = manualTime()
         let retry = policy(time: time)
-        var generator = SeededGenerator(seed: 1)
+        var generator = SplitMix64(seed: 1)
         let busy = BulwarkError(ErrorCatalog.upstreamUnavailable, retryAfterSeconds: 2)
         #expect(retry.decide(after: busy, attempt: 1, previous: nil, using: &generator) == .retryAfter(.seconds(2)))
         let tooLong = BulwarkError(ErrorCatalog.upstreamUnavailable, retryAfterSeconds: 3600)

@@ -1,17 +1,7 @@
 import Testing
+import BulwarkTesting
 @testable import BulwarkSecurity
 
-/// Deterministic generator so failures reproduce.
-struct ScreenRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Fuzz")
 struct InjectionFuzzTests {
@@ -41,7 +31,7 @@ struct InjectionFuzzTests {
     }
 
     @Test func randomBytes() {
-        var rng = ScreenRandom(state: 0xB01_3A2C)
+        var rng = SplitMix64(state: 0xB01_3A2C)
         let screener = InjectionScreener()
         for _ in 0..<2_000 {
             let n = Int.random(in: 0..<300, using: &rng)
@@ -51,7 +41,7 @@ struct InjectionFuzzTests {
     }
 
     @Test func grammarTokenMixes() {
-        var rng = ScreenRandom(state: 42)
+        var rng = SplitMix64(state: 42)
         let screener = InjectionScreener()
         for _ in 0..<3_000 {
             var s = ""

@@ -1,3 +1,4 @@
+import BulwarkTesting
 import Foundation
 import Testing
 @testable import BulwarkSecurity

@@ -1,3 +1,4 @@
+import BulwarkTesting
 import Testing
 @testable import BulwarkSecurity
 
