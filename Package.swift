@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "BulwarkTelemetry", targets: ["BulwarkTelemetry"]),
         .library(name: "BulwarkResilience", targets: ["BulwarkResilience"]),
         .library(name: "BulwarkSecurity", targets: ["BulwarkSecurity"]),
+        .library(name: "BulwarkStore", targets: ["BulwarkStore"]),
         .library(name: "BulwarkOps", targets: ["BulwarkOps"]),
         .library(name: "BulwarkHTTP", targets: ["BulwarkHTTP"]),
         .library(name: "BulwarkHummingbird", targets: ["BulwarkHummingbird"]),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -62,6 +64,16 @@ let package = Package(
             dependencies: ["BulwarkCore"],
             // Debug builds count the bytes scanners read, so fuzz tests can assert bounded work.
             swiftSettings: strict + [.define("BULWARK_STEP_COUNT", .when(configuration: .debug))]
+        ),
+        .target(
+            name: "BulwarkStore",
+            dependencies: [
+                "BulwarkCore",
+                "BulwarkResilience",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
         ),
         .target(
             name: "BulwarkOps",
@@ -163,6 +175,15 @@ let package = Package(
             name: "BulwarkSecurityTests",
             dependencies: ["BulwarkSecurity", "BulwarkCore", "BulwarkTesting"],
             swiftSettings: strict + [.define("BULWARK_STEP_COUNT", .when(configuration: .debug))]
+        ),
+        .testTarget(
+            name: "BulwarkStoreTests",
+            dependencies: [
+                "BulwarkStore", "BulwarkResilience", "BulwarkCore", "BulwarkTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "BulwarkOpsTests",

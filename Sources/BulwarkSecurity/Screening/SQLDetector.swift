@@ -67,6 +67,17 @@ struct SQLScan {
     var lastLead: UInt8 = 0
     var logicWordSteps = 0
     var quote: UInt8 = 0
+    /// Shape-rule state (see SQLShapeRules.swift).
+    var firstAfterBreakout = SQLToken.empty
+    var endedWithLineComment = false
+    var endedWithEmptyComment = false
+    var lastCommentLead: UInt8 = 0
+    var caseAt = 0
+    var caseWhen = false
+    var caseCode = 0
+    var compareSeen = false
+    var breakoutAt = -1
+    var sameQuoteLiteral = false
 
     @inline(__always) func t(_ k: Int) -> SQLToken { ring[(head &- k) & 7] }
     @inline(__always) func n(_ k: Int) -> SQLToken { np[(npHead &- k) & 3] }
@@ -84,6 +95,7 @@ struct SQLScan {
             scan.breakoutPrefixTight = tight
             scan.push(SQLToken(kind: .breakout, start: q, end: q + 1))
             scan.breakout = .after
+            scan.breakoutAt = q
         } else {
             tok = SQLTokenizer(buf, start: 0)
         }
@@ -139,6 +151,7 @@ struct SQLScan {
             default: codeOnly = false
             }
         }
+        if (tk.kind == .string || tk.kind == .stringOpen) && tk.lead == quote && quote != 0 { sameQuoteLiteral = true }
         if tokenCount == 0 { firstLogic = tk.kind == .logic && tk.kw != .not }
         lastKind = tk.kind
         lastLead = tk.lead
@@ -148,7 +161,8 @@ struct SQLScan {
         let prevNP = np[npHead].kind
         let unary = (tk.kind == .op && tk.end - tk.start == 1 &&
             (prevNP == .logic || prevNP == .compare || prevNP == .op || prevNP == .none || prevNP == .breakout)) ||
-            (tk.kw == .not && (prevNP == .number || prevNP == .string || prevNP == .variable))
+            (tk.kw == .not && (prevNP == .number || prevNP == .string || prevNP == .variable ||
+                               (tk.kind == .logic && (prevNP == .logic || prevNP == .compare))))
         if tk.kind != .lparen && tk.kind != .rparen && !unary {
             npHead = (npHead &+ 1) & 3
             np[npHead] = tk
@@ -160,6 +174,11 @@ struct SQLScan {
     }
 
     @inline(__always) func buf0(_ tk: SQLToken) -> UInt8 { tk.lead }
+
+    /// Number, variable or single-quoted string.
+    @inline(__always) static func quotedOrValue(_ tk: SQLToken) -> Bool {
+        tk.kind == .number || tk.kind == .variable || ((tk.kind == .string || tk.kind == .stringOpen) && tk.lead == 0x27)
+    }
 
     @inline(__always) static func isLiteral(_ tk: SQLToken) -> Bool {
         switch tk.kind {
@@ -182,6 +201,8 @@ struct SQLScan {
             }
         }
         push(tk)
+        shapeStep(tk)
+        if strong != nil { return }
         if tk.kind == .word && tk.cats == 0 && tk.kw == .none {
             // Plain identifier/prose word: only the few rules that look at plain words.
             unionPending = false
@@ -296,6 +317,10 @@ struct SQLScan {
             (n1.kind == .op && n1.lead != 0x2F && n1.lead != 0x2D && n1.lead != 0x3A)
         if (tk.kind == .number || tk.kind == .variable) && n1.kind == .logic && n1.kw != .not &&
             (n(2).kind == .number || n(2).kind == .variable) {
+            weak(1, "logical expression of literals", tk)
+        } else if n1.kind == .logic && n1.kw != .not && n1.end - n1.start >= 2 && Self.quotedOrValue(n2) && Self.quotedOrValue(tk) &&
+                    (n2.kind == .string || tk.kind == .string || tk.kind == .stringOpen) {
+            // 'a' OR 'a' / 'a' AND @a (single-quoted literals; "x" or "y" is prose)
             weak(1, "logical expression of literals", tk)
         }
         if tk.kind != .lparen && tk.kind != .rparen && exprOp &&

@@ -27,7 +27,7 @@ enum SQLLexicon {
     }
 
     static let logicWords: [String] = ["and", "or", "xor", "not"]
-    static let comparisonWords: [String] = ["like", "rlike", "ilike", "regexp", "between", "in", "is", "sounds", "glob", "similar", "div", "mod"]
+    static let comparisonWords: [String] = ["like", "rlike", "ilike", "regexp", "between", "in", "is", "sounds", "glob", "similar", "div", "mod", "notnull"]
     static let statementWords: [String] = ["select", "insert", "update", "delete", "drop", "create", "alter", "exec", "execute",
                                      "declare", "shutdown", "waitfor", "truncate", "grant", "revoke", "merge", "call",
                                      "set", "use", "begin", "union", "load", "handler", "rename", "replace", "show", "desc", "describe"]
@@ -79,6 +79,14 @@ enum KW: UInt8, CaseIterable {
     case select, union, all, distinct, from, order, group, by, drop, table, insert, into, delete, update, exec, execute
     case declare, waitfor, delay, time, shutdown, create, alter, truncate, database, procedure, where_, having, limit
     case set, user, view, function, not, outfile, dumpfile, null, like, call, begin, values, index, when, load, data, xml
+    case case_, then, collate, in_
 
-    var word: String { self == .where_ ? "where" : String(describing: self) }
+    var word: String {
+        switch self {
+        case .where_: return "where"
+        case .case_: return "case"
+        case .in_: return "in"
+        default: return String(describing: self)
+        }
+    }
 }

@@ -77,6 +77,8 @@ extension SQLScan {
 
     mutating func processComment(_ tk: SQLToken) {
         if tk.executable { hit("MySQL executable comment", tk, tk); return }
+        shapeComment(tk)
+        if strong != nil { return }
         let isBlockClosed = tk.block && tk.closed && tokenCount > 0
         if breakout == .after && tk.emptyComment {
             hit("quote breakout followed by comment", t(0), tk); return
@@ -107,6 +109,7 @@ extension SQLScan {
             if orderByAtStart { strong = "ORDER/GROUP BY column number" } else { weakMask |= 1 << 11 }
         }
         if t(1).kind == .semicolon && Self.isKW(t(0), .shutdown) { hit("stacked SHUTDOWN", t(1), t(0)) }
+        shapeFinish()
     }
 
     func stackedPair(_ kw: SQLToken, _ tk: SQLToken) -> Bool {

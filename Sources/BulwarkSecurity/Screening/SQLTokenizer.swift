@@ -29,6 +29,7 @@ struct SQLToken {
 
 /// Splits normalized (lowercase) bytes into SQL tokens, starting in a given quoting context.
 struct SQLTokenizer {
+    static let nullHash = Bytes.hash("null")
     let buf: UnsafeBufferPointer<UInt8>
     var pos: Int
     var inExecutableComment = false
@@ -75,7 +76,10 @@ struct SQLTokenizer {
             var i = pos + 1
             while i < n && buf[i] != 0x60 { i += 1 }
             pos = min(n, i + 1)
-            return SQLToken(kind: .word, start: s, end: pos, hash: 1)
+            // A quoted identifier keeps the catalog/internals class of its name (`information_schema`).
+            let inner = i - s - 1 <= 24 ? SQLLexicon.lookup(Bytes.hash(buf, s + 1, i)).0 : 0
+            return SQLToken(kind: .word, start: s, end: pos, hash: 1,
+                            cats: inner & (SQLLexicon.catalogBit | SQLLexicon.strongWordBit))
         case 0x30...0x39:
             return number(s)
         case 0x2E:
@@ -128,10 +132,18 @@ struct SQLTokenizer {
             }
             pos += 1
             return SQLToken(kind: .op, start: s, end: pos, lead: b)
+        case 0x3F: // `?` is punctuation, remembered for PostgreSQL JSON key operators (? ?| ?&)
+            pos += 1
+            return SQLToken(kind: .other, start: s, end: pos, lead: b)
         case 0x2B, 0x5E, 0x25, 0x7E, 0x3A:
             pos += 1
             if b == 0x3A && pos < n && buf[pos] == 0x3D { pos += 1 }
             return SQLToken(kind: .op, start: s, end: pos, lead: b)
+        case 0x5C where pos + 1 < n && buf[pos + 1] == 0x6E && (pos + 2 >= n || !Bytes.isWordByte(buf[pos + 2])) &&
+            (pos == 0 || Bytes.isSpace(buf[pos - 1]) || buf[pos - 1] == 0x28 || buf[pos - 1] == 0x3D || buf[pos - 1] == 0x2C):
+            // MySQL `\N` is NULL
+            pos += 2
+            return SQLToken(kind: .word, start: s, end: pos, hash: SQLTokenizer.nullHash, cats: SQLLexicon.nullishBit, kw: .null)
         default:
             if Bytes.isAlpha(b) || b == 0x5F || b == 0x24 { return word(s) }
             pos += 1
@@ -159,7 +171,7 @@ struct SQLTokenizer {
             }
         }
         pos = i
-        return SQLToken(kind: .number, start: s, end: i, hash: UInt64(i - s), hex: isHex)
+        return SQLToken(kind: .number, start: s, end: i, hash: Bytes.hash(buf, s, i), hex: isHex)
     }
 
     private mutating func word(_ s: Int) -> SQLToken {
@@ -172,17 +184,19 @@ struct SQLTokenizer {
             return SQLToken(kind: .other, start: s, end: i)
         }
         pos = i
+        // MSSQL system procedure naming (sp_..., xp_...): marked with lead `_`.
+        let proc: UInt8 = i - s > 3 && buf[s + 2] == 0x5F && buf[s + 1] == 0x70 && (buf[s] == 0x73 || buf[s] == 0x78) ? 0x5F : 0
         let h = Bytes.hash(buf, s, i)
         let (cats, kw) = i - s <= 24 ? SQLLexicon.lookup(h) : (0, KW.none)
         var j = i
         while j < n && Bytes.isSpace(buf[j]) { j += 1 }
         if j < n && buf[j] == 0x28 && cats & (SQLLexicon.logicBit | SQLLexicon.comparisonBit) == 0 &&
             (j == i || cats & (SQLLexicon.functionBit | SQLLexicon.strongFunctionBit) != 0) {
-            return SQLToken(kind: .function, start: s, end: i, hash: h, cats: cats, kw: kw)
+            return SQLToken(kind: .function, start: s, end: i, hash: h, cats: cats, lead: proc, kw: kw)
         }
         if cats & SQLLexicon.logicBit != 0 { return SQLToken(kind: .logic, start: s, end: i, hash: h, cats: cats, kw: kw) }
         if cats & SQLLexicon.comparisonBit != 0 { return SQLToken(kind: .compare, start: s, end: i, hash: h, cats: cats, kw: kw) }
-        return SQLToken(kind: .word, start: s, end: i, hash: h, cats: cats, kw: kw)
+        return SQLToken(kind: .word, start: s, end: i, hash: h, cats: cats, lead: proc, kw: kw)
     }
 
     private mutating func lineComment(_ s: Int, skip: Int) -> SQLToken {
@@ -194,7 +208,9 @@ struct SQLTokenizer {
             i += 1
         }
         pos = i
-        return SQLToken(kind: .comment, start: s, end: i, emptyComment: empty)
+        // lead: `#`, `-` for `--`, or `0` for `--` glued to a digit (a range like 10--20, not a comment).
+        let lead: UInt8 = skip == 1 ? 0x23 : (s + 2 < n && Bytes.isDigit(buf[s + 2]) ? 0x30 : 0x2D)
+        return SQLToken(kind: .comment, start: s, end: i, emptyComment: empty, lead: lead)
     }
 
     private mutating func blockComment(_ s: Int) -> SQLToken {

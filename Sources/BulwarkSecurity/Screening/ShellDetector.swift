@@ -108,6 +108,10 @@ struct ShellDetector {
                 k += 2 // c$$at, c$_at
                 continue
             }
+            if len > 0 && k + 1 < n && ((c == 0x60 && buf[k + 1] == 0x60) || (c == 0x24 && k + 2 < n && buf[k + 1] == 0x28 && buf[k + 2] == 0x29)) {
+                k += c == 0x60 ? 2 : 3 // empty substitution inside a word: p``ing, wh$()oami
+                continue
+            }
             if Bytes.isWordByte(c) || c == 0x2E || c == 0x2D {
                 h = (h ^ UInt64(c)) &* 0x100_0000_01b3
                 len += 1
