@@ -116,6 +116,8 @@ let package = Package(
                 "BulwarkCore",
                 "BulwarkResilience",
                 "BulwarkSecurity",
+                "BulwarkStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "BulwarkTelemetry",
                 "BulwarkOps",
                 "BulwarkHTTP",

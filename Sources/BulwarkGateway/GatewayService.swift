@@ -2,9 +2,12 @@ import BulwarkCore
 import BulwarkHTTP
 import BulwarkOps
 import BulwarkResilience
+import BulwarkStore
+import Synchronization
 import Logging
 import NIOCore
 import NIOPosix
+import PostgresNIO
 import ServiceLifecycle
 
 /// `bulwark serve` as a swift-service-lifecycle `Service`: binds the gateway, reports where it
@@ -20,6 +23,8 @@ public final class GatewayService: Service, Sendable {
     /// One breaker per upstream, named after it; read by `/admin/breakers` and health.
     public let breakers: CircuitBreakerRegistry
     private let logger: Logger
+    /// The PostgreSQL pool's run loop, when the state URL is PostgreSQL; cancelled after draining.
+    private let storeTask = Mutex<Task<Void, Never>?>(nil)
     private let sample: SampleUpstream?
     private let onListening: @Sendable (SocketAddress) async -> Void
 
@@ -66,7 +71,9 @@ public final class GatewayService: Service, Sendable {
             }
             logger.notice("drained", metadata: ["complete": "\(finished)"])
             _ = await shutdown.runAll()
+            storeTask.withLock { $0?.cancel() }
         } catch {
+            storeTask.withLock { $0?.cancel() }
             try? await group.shutdownGracefully()
             throw error
         }
@@ -94,6 +101,7 @@ public final class GatewayService: Service, Sendable {
             health.register(UpstreamProbe.check(name: upstream.name, address: address, group: group))
             if let breaker = target.resilience.breaker { health.register(BreakerHealth.check(breaker)) }
         }
+        let shared = try await sharedRateLimits()
         var routes: [RouteEntry] = []
         var routeLimiters: [(String, RouteLimiter)] = []
         for (routeIndex, route) in config.routes.enumerated() {
@@ -102,7 +110,8 @@ public final class GatewayService: Service, Sendable {
             let ipLimits = route.limits.filter { $0.per == "ip" }
             if !ipLimits.isEmpty {
                 do {
-                    let limiter = try RouteLimiter(route: route.pattern.pattern, limits: ipLimits, metrics: metrics.factory)
+                    let limiter = try RouteLimiter(
+                        route: route.pattern.pattern, limits: ipLimits, shared: shared, metrics: metrics.factory)
                     entry.limiter = limiter
                     routeLimiters.append((route.pattern.pattern, limiter))
                 } catch {
@@ -144,6 +153,33 @@ public final class GatewayService: Service, Sendable {
             ])
         }
         return server
+    }
+
+    /// With a PostgreSQL state URL, route limits are shared by every replica through it: the pool
+    /// starts here, the table is created if needed, and a health check reports reachability. A
+    /// database that is down at start-up is not fatal: the failure mode applies until it returns.
+    private func sharedRateLimits() async throws -> SharedRateLimits? {
+        guard case .postgres(let location) = try StateURL(parsing: config.state) else { return nil }
+        let client = location.makeClient(logger: logger)
+        storeTask.withLock { $0 = Task { await client.run() } }
+        let store = PostgresRateLimitStore(client: client, logger: logger)
+        do {
+            try await TimeoutPolicy(.seconds(3)).run { try await store.migrate() }
+            logger.notice("rate limits shared through PostgreSQL", metadata: ["host": "\(location.host):\(location.port)"])
+        } catch {
+            logger.error("PostgreSQL state store unreachable at start-up", metadata: [
+                "error": "\(String(reflecting: error))", "fail_mode": "\(config.stateFailOpen ? "open" : "closed")",
+            ])
+        }
+        let shared = SharedRateLimits(store: store, failOpen: config.stateFailOpen, logger: logger, metrics: metrics.factory)
+        health.register(HealthCheck(name: "store:postgres:reachable", critical: false) {
+            shared.reachable.load(ordering: .relaxed)
+                ? HealthCheckResult(status: .pass, observedValue: 1)
+                : HealthCheckResult(
+                    status: .warn, observedValue: 0,
+                    output: "shared rate-limit store unreachable; failing \(shared.failOpen ? "open" : "closed")")
+        })
+        return shared
     }
 
     /// The breaker, bulkhead and retry rule an upstream's config asks for.

@@ -26,8 +26,8 @@ struct ConfigFile {
             switch name {
             case "listen":
                 try file.scalarMap(value, key: "listen", allowed: ["host", "port"])
-            case "state":
-                file.scalars["state"] = try scalar(value, key: "state")
+            case "state", "state-failure":
+                file.scalars[name] = try scalar(value, key: name)
             case "drain-timeout", "drain-delay":
                 file.scalars[name] = try scalar(value, key: name)
             case "threads":
@@ -56,7 +56,7 @@ struct ConfigFile {
                 file.protection = try parseProtection(value)
             default:
                 throw unknown(name, at: nil, allowed: [
-                    "listen", "state", "upstreams", "routes", "protection", "logging", "admin", "trusted-proxies",
+                    "listen", "state", "state-failure", "upstreams", "routes", "protection", "logging", "admin", "trusted-proxies",
                     "drain-timeout", "drain-delay", "threads", "max-connections", "client-idle-timeout",
                 ])
             }

@@ -1,3 +1,5 @@
+import BulwarkCore
+import BulwarkStore
 import BulwarkHTTP
 import BulwarkTelemetry
 import Configuration
@@ -82,6 +84,16 @@ public enum ConfigLoader {
         guard config.state.hasPrefix("sqlite:") || config.state.hasPrefix("postgres://") || config.state.hasPrefix("postgresql://") else {
             throw ConfigError(key: "state", "'\(config.state)' is not sqlite:PATH or postgres://...")
         }
+        do {
+            _ = try StateURL(parsing: config.state)
+        } catch {
+            throw ConfigError(key: "state", error.userMessage)
+        }
+        let failure = reader.string(forKey: "state-failure", default: "open")
+        guard failure == "open" || failure == "closed" else {
+            throw ConfigError(key: "state-failure", "'\(failure)' is not open or closed")
+        }
+        config.stateFailOpen = failure == "open"
         config.drainTimeout = try duration(reader, "drain-timeout", default: config.drainTimeout)
         config.drainDelay = try duration(reader, "drain-delay", default: config.drainDelay)
         config.clientIdleTimeout = try duration(reader, "client-idle-timeout", default: config.clientIdleTimeout)

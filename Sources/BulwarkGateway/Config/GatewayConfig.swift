@@ -7,6 +7,9 @@ public struct GatewayConfig: Sendable {
     public var host: String = "127.0.0.1"
     public var port: Int = 8080
     public var state: String = "sqlite:.bulwark/state.sqlite"
+    /// When a shared state store (PostgreSQL) cannot be reached: `true` lets requests through
+    /// unlimited (logged, counted, health warns); `false` refuses them with 503.
+    public var stateFailOpen = true
     public var upstreams: [UpstreamConfig] = []
     public var routes: [RouteConfig] = []
     /// Peers whose `X-Forwarded-*` headers are believed.

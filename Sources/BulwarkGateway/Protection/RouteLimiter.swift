@@ -9,11 +9,15 @@ final class RouteLimiter: Sendable {
     let policies: [RateLimitPolicy]
     /// `RateLimit-Policy`, the same on every response of the route.
     let policyHeader: String
+    /// Set when the state URL is shared (PostgreSQL): decisions go through the store instead of
+    /// the in-process limiter.
+    let shared: SharedRateLimits?
     private let allowed: Counter
     private let denied: Counter
     private let dryRunDenied: Counter
 
-    init(route: String, limits: [RateLimitConfig], metrics: any MetricsFactory) throws {
+    init(route: String, limits: [RateLimitConfig], shared: SharedRateLimits? = nil, metrics: any MetricsFactory) throws {
+        self.shared = shared
         policies = try limits.map { limit in
             let unit = limit.perSeconds == 1 ? "sec" : limit.perSeconds == 60 ? "min" : "hour"
             let period: RateLimitPeriod = limit.perSeconds == 1 ? .second : limit.perSeconds == 60 ? .minute : .hour
@@ -30,7 +34,11 @@ final class RouteLimiter: Sendable {
     }
 
     func decide(clientIP: String) -> RateLimitDecision {
-        let decision = limiter.decide("ip:" + clientIP)
+        count(limiter.decide("ip:" + clientIP))
+    }
+
+    /// Counts a decision by outcome and returns it.
+    func count(_ decision: RateLimitDecision) -> RateLimitDecision {
         if !decision.isAllowed {
             denied.increment()
         } else if decision.wouldDeny {

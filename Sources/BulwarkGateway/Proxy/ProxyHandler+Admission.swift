@@ -3,6 +3,7 @@ import BulwarkHTTP
 import BulwarkResilience
 import BulwarkSecurity
 import Logging
+import NIOCore
 import NIOHTTP1
 
 /// What a request must pass before it reaches the upstream: the route's rate limits and injection
@@ -11,15 +12,64 @@ extension ProxyHandler {
     /// Applies the route's rate limits: the decision's headers go on whatever answers the request;
     /// a refusal is 429 with `Retry-After` exact to the second, and counts as a security event.
     func admitUnderLimits(_ limiter: RouteLimiter, exchange: Exchange) -> Bool {
+        // Shared limits are decided by the store just before the upstream is called.
+        guard limiter.shared == nil else { return true }
         let decision = limiter.decide(clientIP: exchange.clientIP)
         exchange.extraHeaders = limiter.headers(for: decision)
         guard !decision.isAllowed else { return true }
+        refuseOverLimit(decision, exchange: exchange)
+        return false
+    }
+
+    private func refuseOverLimit(_ decision: RateLimitDecision, exchange: Exchange) {
         runtime.protection?.record(.rateLimited, client: exchange.clientIP)
         let seconds = RateLimitHeaders.retryAfter(decision).flatMap { Int($0) }
         respondProblem(
             BulwarkError(ErrorCatalog.rateLimited, "Too many requests; slow down.", retryAfterSeconds: seconds),
             exchange: exchange)
-        return false
+    }
+
+    /// The one async hop of the data path: the shared store decides, then the request goes on (or
+    /// is refused) back on this event loop. Body parts queue meanwhile, as while connecting.
+    func admitThroughSharedStore(_ limiter: RouteLimiter, _ shared: SharedRateLimits, exchange: Exchange) {
+        guard let context else { return }
+        exchange.phase = .connecting
+        let eventLoop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        let bound = NIOLoopBound(exchange, eventLoop: eventLoop)
+        let key = "ip:" + exchange.clientIP
+        let policies = limiter.policies
+        Task {
+            let outcome = await shared.decide(key: key, policies: policies)
+            eventLoop.execute {
+                handler.value.resumeAfterSharedLimit(outcome, limiter: limiter, exchange: bound.value)
+            }
+        }
+    }
+
+    private func resumeAfterSharedLimit(_ outcome: SharedRateLimits.Outcome, limiter: RouteLimiter, exchange: Exchange) {
+        guard self.exchange === exchange, exchange.phase == .connecting, !closing else { return }
+        switch outcome {
+        case .decided(let decision):
+            exchange.extraHeaders = limiter.headers(for: limiter.count(decision))
+            if decision.isAllowed {
+                startUpstreamOutsideRead(exchange)
+            } else {
+                exchange.pending.removeAll()
+                refuseOverLimit(decision, exchange: exchange)
+            }
+        case .storeDown(let failOpen):
+            if failOpen {
+                startUpstreamOutsideRead(exchange)
+            } else {
+                exchange.pending.removeAll()
+                respondProblem(
+                    BulwarkError(
+                        ErrorCatalog.resourceExhausted, "Rate-limit state is unavailable; try again shortly.",
+                        internalDetail: "shared rate-limit store unreachable, failing closed", retryAfterSeconds: 1),
+                    exchange: exchange)
+            }
+        }
     }
 
     /// Screens path, query, cookies and the route's chosen headers. A hit is logged with the

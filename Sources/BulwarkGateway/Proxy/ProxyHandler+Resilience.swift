@@ -77,7 +77,7 @@ extension ProxyHandler {
         ])
         context.eventLoop.assumeIsolated().scheduleTask(in: delay.timeAmount) { [weak self] in
             guard let self, self.exchange === exchange, exchange.phase == .connecting, !self.closing else { return }
-            self.startUpstream(exchange)
+            self.startUpstreamOutsideRead(exchange)
         }
     }
 }

@@ -27,6 +27,16 @@ extension ProxyHandler {
         }
     }
 
+    /// `startUpstream` from outside a client read (a timer, an async decision): no
+    /// `channelReadComplete` follows to flush what `attach` wrote to a pooled connection.
+    func startUpstreamOutsideRead(_ exchange: Exchange) {
+        startUpstream(exchange)
+        if upstreamNeedsFlush {
+            upstreamNeedsFlush = false
+            exchange.upstream?.flush()
+        }
+    }
+
     private func connectCompleted(_ result: Result<UpstreamConnection, any Error>, exchange: Exchange, pool: UpstreamPool) {
         guard self.exchange === exchange, exchange.phase == .connecting else {
             // The client went away or the request was already answered; the fresh connection is

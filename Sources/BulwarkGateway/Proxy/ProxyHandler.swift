@@ -186,7 +186,11 @@ final class ProxyHandler: ChannelDuplexHandler {
             retry.budget.recordRequest()
             exchange.retryable = exchange.idempotent
         }
-        startUpstream(exchange)
+        if let limiter = route.limiter, let shared = limiter.shared {
+            admitThroughSharedStore(limiter, shared, exchange: exchange)
+        } else {
+            startUpstream(exchange)
+        }
     }
 
     private func receiveBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
