@@ -4,6 +4,7 @@ import BulwarkOps
 import BulwarkResilience
 import BulwarkStore
 import Synchronization
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -25,6 +26,8 @@ public final class GatewayService: Service, Sendable {
     private let logger: Logger
     /// The PostgreSQL pool's run loop, when the state URL is PostgreSQL; cancelled after draining.
     private let storeTask = Mutex<Task<Void, Never>?>(nil)
+    /// Applies other replicas' breaker changes, when the state URL is PostgreSQL.
+    private let breakerSyncTask = Mutex<Task<Void, Never>?>(nil)
     private let sample: SampleUpstream?
     private let onListening: @Sendable (SocketAddress) async -> Void
 
@@ -71,8 +74,10 @@ public final class GatewayService: Service, Sendable {
             }
             logger.notice("drained", metadata: ["complete": "\(finished)"])
             _ = await shutdown.runAll()
+            breakerSyncTask.withLock { $0?.cancel() }
             storeTask.withLock { $0?.cancel() }
         } catch {
+            breakerSyncTask.withLock { $0?.cancel() }
             storeTask.withLock { $0?.cancel() }
             try? await group.shutdownGracefully()
             throw error
@@ -155,8 +160,9 @@ public final class GatewayService: Service, Sendable {
         return server
     }
 
-    /// With a PostgreSQL state URL, route limits are shared by every replica through it: the pool
-    /// starts here, the table is created if needed, and a health check reports reachability. A
+    /// With a PostgreSQL state URL, route limits and breaker openings are shared by every replica
+    /// through it: the pool starts here, the tables are created if needed, breaker changes are
+    /// published and polled, and a health check reports reachability. A
     /// database that is down at start-up is not fatal: the failure mode applies until it returns.
     private func sharedRateLimits() async throws -> SharedRateLimits? {
         guard case .postgres(let location) = try StateURL(parsing: config.state) else { return nil }
@@ -171,6 +177,15 @@ public final class GatewayService: Service, Sendable {
                 "error": "\(String(reflecting: error))", "fail_mode": "\(config.stateFailOpen ? "open" : "closed")",
             ])
         }
+        let sync = PostgresBreakerSync(
+            client: client, registry: breakers, replica: "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)", logger: logger)
+        do {
+            try await TimeoutPolicy(.seconds(3)).run { try await sync.migrate() }
+        } catch {
+            logger.error("breaker state cannot be shared yet", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        sync.publishTransitions()
+        breakerSyncTask.withLock { $0 = Task { await sync.run() } }
         let shared = SharedRateLimits(store: store, failOpen: config.stateFailOpen, logger: logger, metrics: metrics.factory)
         health.register(HealthCheck(name: "store:postgres:reachable", critical: false) {
             shared.reachable.load(ordering: .relaxed)

@@ -66,3 +66,58 @@ struct GatewaySharedLimitTests {
         #expect(try await RawHTTP.get(port: closed.port, "/health/live").status == 200, "the gateway itself stays up")
     }
 }
+
+/// A breaker that opens on one replica opens on the others (state URL PostgreSQL).
+@Suite("gateway shared breakers (real processes)", .serialized)
+struct GatewaySharedBreakerTests {
+    @Test(.enabled(if: GatewaySharedLimitTests.postgresURL != nil, "needs BULWARK_TEST_POSTGRES_URL"))
+    func anOpenedBreakerOpensOnEveryReplicaAndAResetClosesThemAll() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let path = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
+        // The breaker is named after the upstream; a name no other test uses keeps the shared
+        // table free of earlier state.
+        try """
+        state: "\(try #require(GatewaySharedLimitTests.postgresURL))"
+        upstreams:
+          shared-app: {url: "\(upstream.url)", retry: {attempts: 1}, breaker: {failures: 2, recovery: 1h}}
+        admin: {key: \(GatewayResilienceTests.adminKey)}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let first = try await GatewayProcess.start(arguments: ["--config", path])
+        defer { first.process.kill() }
+        let second = try await GatewayProcess.start(arguments: ["--config", path])
+        defer { second.process.kill() }
+
+        try await GatewayResilienceTests.control(upstream, "/control/fail?n=2&status=503")
+        for _ in 0..<2 { #expect(try await RawHTTP.get(port: first.port, "/flaky").status == 503) }
+        #expect(try await Self.state(first) == "open")
+        var state: String?
+        for _ in 0..<100 {  // polling a real process, bounded: the issue allows one second
+            state = try await Self.state(second)
+            if state == "open" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(state == "open")
+        let refused = try await RawHTTP.get(port: second.port, "/flaky")
+        #expect(refused.status == 503)
+        #expect(try GatewayErrorPathTests.problem(refused)["code"] as? String == "CIRCUIT_OPEN")
+        #expect(try await GatewayResilienceTests.calls(upstream) == 2, "the second replica did not touch the upstream")
+
+        #expect(try await GatewayResilienceTests.admin(first, "POST", "/admin/breakers/shared-app/reset").status == 200)
+        for _ in 0..<100 {
+            state = try await Self.state(second)
+            if state == "closed" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(state == "closed")
+        #expect(try await RawHTTP.get(port: second.port, "/flaky").status == 200)
+    }
+
+    static func state(_ gateway: GatewayProcess) async throws -> String? {
+        let response = try await GatewayResilienceTests.admin(gateway, "GET", "/admin/breakers")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        let breakers = try #require(body["breakers"] as? [[String: Any]])
+        let app = breakers.first { ($0["name"] as? String) == "shared-app" }
+        return app?["state"] as? String
+    }
+}

@@ -215,6 +215,23 @@ import Testing
         #expect(breaker.currentState == .closed)
     }
 
+    @Test func anotherReplicasOpeningIsAppliedForItsRemainingTime() throws {
+        let (clock, time) = manualTime()
+        let breaker = CircuitBreaker(name: "x", configuration: .init(consecutiveFailures: 5, openDuration: .seconds(60)), time: time)
+        breaker.open(for: .seconds(10), reason: "shared: opened on replica b")
+        #expect(breaker.currentState == .open)
+        #expect(breaker.statistics.retryAfterNanoseconds == 10_000_000_000)
+        #expect(breaker.statistics.lastTransition?.reason == "shared: opened on replica b")
+        clock.advance(by: .seconds(10))
+        _ = try breaker.acquire()
+        #expect(breaker.currentState == .halfOpen)
+        breaker.close(reason: "shared: closed on replica b")
+        #expect(breaker.currentState == .closed)
+        breaker.forceOpen()
+        breaker.open(for: .seconds(1), reason: "shared")
+        #expect(breaker.currentState == .forcedOpen, "an operator's force-open wins")
+    }
+
     @Test func concurrentCallersNeverCorruptTheCounts() async {
         let breaker = CircuitBreaker(name: "x", configuration: .init(consecutiveFailures: nil))
         await withTaskGroup(of: Void.self) { group in

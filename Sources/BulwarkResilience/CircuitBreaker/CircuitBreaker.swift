@@ -230,6 +230,28 @@ public final class CircuitBreaker: Sendable {
     /// Back to a fresh closed breaker (same as `forceClose`), the admin "reset" action.
     public func reset() { change(to: .closed, reason: "reset by operator") }
 
+    /// Opens the circuit for `duration` as if it had tripped here, e.g. because the same
+    /// dependency's breaker tripped on another replica. A forced-open breaker stays forced.
+    public func open(for duration: Duration, reason: String) {
+        let transition = state.withLock { state -> CircuitTransition? in
+            guard state.state != .forcedOpen else { return nil }
+            let now = time.now()
+            let result = transitionLocked(&state, to: .open, now: now, reason: reason, force: true)
+            state.openUntil = now &+ max(.zero, duration).nanosecondsClamped
+            return result
+        }
+        if let transition { announce(transition) }
+    }
+
+    /// Closes the circuit with a given reason (an operator's reset elsewhere); a no-op when closed.
+    public func close(reason: String) {
+        let transition = state.withLock { state -> CircuitTransition? in
+            guard state.state != .closed else { return nil }
+            return transitionLocked(&state, to: .closed, now: time.now(), reason: reason)
+        }
+        if let transition { announce(transition) }
+    }
+
     /// Switches mode at run time (e.g. from dry-run to enabled once thresholds look right).
     public func setMode(_ mode: CircuitBreakerConfiguration.Mode) {
         state.withLock { state in
