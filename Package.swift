@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         .target(
@@ -61,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "BulwarkSecurity",
-            dependencies: ["BulwarkCore"],
+            dependencies: ["BulwarkCore", .product(name: "JWTKit", package: "jwt-kit")],
             // Debug builds count the bytes scanners read, so fuzz tests can assert bounded work.
             swiftSettings: strict + [.define("BULWARK_STEP_COUNT", .when(configuration: .debug))]
         ),
@@ -175,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BulwarkSecurityTests",
-            dependencies: ["BulwarkSecurity", "BulwarkCore", "BulwarkTesting"],
+            dependencies: ["BulwarkSecurity", "BulwarkCore", "BulwarkTesting", .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: strict + [.define("BULWARK_STEP_COUNT", .when(configuration: .debug))]
         ),
         .testTarget(

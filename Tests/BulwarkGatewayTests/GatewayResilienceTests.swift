@@ -55,7 +55,8 @@ struct GatewayResilienceTests {
     }
 
     @Test func theBreakerOpensShortCircuitsAndRecoversAfterATrial() async throws {
-        let (upstream, gateway) = try await Self.start("retry: {attempts: 1}, breaker: {failures: 3, recovery: 300ms}")
+        // Recovery long enough that a loaded machine still sends the next request while it is open.
+        let (upstream, gateway) = try await Self.start("retry: {attempts: 1}, breaker: {failures: 3, recovery: 2s}")
         defer {
             gateway.process.kill()
             upstream.process.kill()
@@ -86,7 +87,7 @@ struct GatewayResilienceTests {
 
         // After the recovery time one trial goes through, and its success closes the circuit.
         var state: String?
-        for _ in 0..<200 {
+        for _ in 0..<400 {
             state = try await Self.breakerState(gateway)
             if state == "half_open" { break }
             try await Task.sleep(for: .milliseconds(20))  // polling a real process; bounded
