@@ -220,6 +220,7 @@ let package = Package(
             name: "BulwarkGatewayTests",
             dependencies: [
                 "BulwarkGateway", "BulwarkTesting", "BulwarkHTTP", "BulwarkCore", "BulwarkResilience",
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

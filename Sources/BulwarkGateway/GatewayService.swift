@@ -2,6 +2,7 @@ import BulwarkCore
 import BulwarkHTTP
 import BulwarkOps
 import BulwarkResilience
+import BulwarkSecurity
 import BulwarkStore
 import Synchronization
 import Foundation
@@ -107,6 +108,7 @@ public final class GatewayService: Service, Sendable {
             if let breaker = target.resilience.breaker { health.register(BreakerHealth.check(breaker)) }
         }
         let shared = try await sharedRateLimits()
+        let jwt = try await jwtVerifier()
         var routes: [RouteEntry] = []
         var routeLimiters: [(String, RouteLimiter)] = []
         for (routeIndex, route) in config.routes.enumerated() {
@@ -123,6 +125,7 @@ public final class GatewayService: Service, Sendable {
                     throw ConfigError(key: "routes[\(routeIndex)].limits", "\(error)")
                 }
             }
+            if route.auth == "jwt" { entry.jwt = jwt }
             if !route.screen.isEmpty {
                 entry.screening = RouteScreening(
                     route: route.pattern.pattern, classes: route.screen, action: route.screenAction,
@@ -195,6 +198,30 @@ public final class GatewayService: Service, Sendable {
                     output: "shared rate-limit store unreachable; failing \(shared.failOpen ? "open" : "closed")")
         })
         return shared
+    }
+
+    /// The verifier `auth: jwt` routes share, built from `auth.jwt`; a key that cannot be read
+    /// stops start-up with the key named.
+    private func jwtVerifier() async throws -> JWTVerifier? {
+        guard let jwt = config.jwt, config.routes.contains(where: { $0.auth == "jwt" }) else { return nil }
+        var settings = JWTVerifier.Settings()
+        settings.hs256Secret = jwt.secret
+        settings.issuer = jwt.issuer
+        settings.audience = jwt.audience
+        settings.leeway = jwt.leeway
+        func read(_ path: String, key: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigError(key: key, "cannot read \(path)")
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        if let path = jwt.publicKeyFile { settings.publicKeysPEM = [try read(path, key: "auth.jwt.public-key-file")] }
+        if let path = jwt.jwksFile { settings.jwksJSON = try read(path, key: "auth.jwt.jwks-file") }
+        do {
+            return try await JWTVerifier(settings: settings)
+        } catch let error as BulwarkError {
+            throw ConfigError(key: "auth.jwt", error.userMessage)
+        }
     }
 
     /// The breaker, bulkhead and retry rule an upstream's config asks for.

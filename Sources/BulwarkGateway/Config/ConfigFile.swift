@@ -8,6 +8,7 @@ struct ConfigFile {
     var scalars: [String: String] = [:]
     var upstreams: [UpstreamConfig] = []
     var protection = ProtectionConfig()
+    var jwt: JWTConfig?
     var routes: [RouteConfig] = []
     var trustedProxies: [String] = []
     var notYetEnforced: [String] = []
@@ -54,9 +55,11 @@ struct ConfigFile {
                 }
             case "protection":
                 file.protection = try parseProtection(value)
+            case "auth":
+                file.jwt = try parseAuth(value)
             default:
                 throw unknown(name, at: nil, allowed: [
-                    "listen", "state", "state-failure", "upstreams", "routes", "protection", "logging", "admin", "trusted-proxies",
+                    "listen", "state", "state-failure", "upstreams", "routes", "protection", "auth", "logging", "admin", "trusted-proxies",
                     "drain-timeout", "drain-delay", "threads", "max-connections", "client-idle-timeout",
                 ])
             }
@@ -146,6 +149,7 @@ struct ConfigFile {
         var limits: [RateLimitConfig] = []
         var screen: [String] = []
         var screenAction = "block"
+        var auth: String?
         var screenHeaders = RouteConfig.defaultScreenHeaders
         for (field, value) in try mapping(node, key: key) {
             let fieldKey = "\(key).\(field)"
@@ -173,6 +177,16 @@ struct ConfigFile {
                     }
                     return text
                 }
+            case "auth":
+                let text = try scalar(value, key: fieldKey)
+                switch text {
+                case "jwt": auth = "jwt"
+                case "api-key":
+                    // Refused rather than ignored: a route that asks for authentication must never
+                    // be served without it.
+                    throw ConfigError(key: fieldKey, "api-key authentication needs the key store, which this version does not have yet; use jwt")
+                default: throw ConfigError(key: fieldKey, "'\(text)' is not jwt or api-key")
+                }
             case "screen-action":
                 let text = try scalar(value, key: fieldKey)
                 guard ["block", "log"].contains(text) else { throw ConfigError(key: fieldKey, "'\(text)' is not block or log") }
@@ -186,7 +200,7 @@ struct ConfigFile {
                     return text.lowercased()
                 }
             default:
-                throw unknown(field, at: key, allowed: ["path", "upstream", "max-body", "limits", "screen", "screen-action", "screen-headers"])
+                throw unknown(field, at: key, allowed: ["path", "upstream", "max-body", "limits", "screen", "screen-action", "screen-headers", "auth"])
             }
         }
         guard let path else { throw ConfigError(key: "\(key).path", "is required") }
@@ -200,6 +214,7 @@ struct ConfigFile {
         var route = RouteConfig(pattern: pattern, upstream: upstreamName, maxBody: maxBody)
         route.limits = limits
         route.screenAction = screenAction
+        route.auth = auth
         route.screenHeaders = screenHeaders
         route.screen = screen
         return route
@@ -229,6 +244,29 @@ struct ConfigFile {
         guard let per else { throw ConfigError(key: "\(key).per", "is required") }
         guard let rate else { throw ConfigError(key: "\(key).rate", "is required") }
         return RateLimitConfig(per: per, count: rate.count, perSeconds: rate.perSeconds, burst: burst)
+    }
+
+    private static func parseAuth(_ node: Node) throws -> JWTConfig? {
+        var jwt: JWTConfig?
+        for (field, value) in try mapping(node, key: "auth") {
+            guard field == "jwt" else { throw unknown(field, at: "auth", allowed: ["jwt"]) }
+            var config = JWTConfig()
+            for (jwtField, jwtValue) in try mapping(value, key: "auth.jwt") {
+                let jwtKey = "auth.jwt.\(jwtField)"
+                switch jwtField {
+                case "secret": config.secret = try scalar(jwtValue, key: jwtKey)
+                case "public-key-file": config.publicKeyFile = try scalar(jwtValue, key: jwtKey)
+                case "jwks-file": config.jwksFile = try scalar(jwtValue, key: jwtKey)
+                case "issuer": config.issuer = try scalar(jwtValue, key: jwtKey)
+                case "audience": config.audience = try scalar(jwtValue, key: jwtKey)
+                case "leeway": config.leeway = try duration(jwtValue, key: jwtKey)
+                default:
+                    throw unknown(jwtField, at: "auth.jwt", allowed: ["secret", "public-key-file", "jwks-file", "issuer", "audience", "leeway"])
+                }
+            }
+            jwt = config
+        }
+        return jwt
     }
 
     private static func parseProtection(_ node: Node) throws -> ProtectionConfig {

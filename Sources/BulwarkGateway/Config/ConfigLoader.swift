@@ -129,6 +129,14 @@ public enum ConfigLoader {
         config.upstreams = file.upstreams
         config.routes = file.routes
         config.protection = file.protection
+        config.jwt = file.jwt
+        if var jwt = config.jwt, let secret = jwt.secret {
+            jwt.secret = try resolveSecretReference(secret, key: "auth.jwt.secret", environment: environment)
+            config.jwt = jwt
+        }
+        if let index = config.routes.firstIndex(where: { $0.auth == "jwt" }), config.jwt == nil {
+            throw ConfigError(key: "routes[\(index)].auth", "jwt needs an auth.jwt section with a secret, public-key-file or jwks-file")
+        }
         config.notYetEnforced = file.notYetEnforced
         if config.logging.file != nil { config.notYetEnforced.append("logging.file") }
 

@@ -20,6 +20,8 @@ public struct GatewayConfig: Sendable {
     /// balancers stop sending new work before the listener closes.
     public var drainDelay: Duration = .zero
     public var logging = LoggingConfig()
+    /// How `auth: jwt` routes verify tokens (`auth.jwt` in the file).
+    public var jwt: JWTConfig?
     /// DDoS blocking and abuse detection; off unless configured.
     public var protection = ProtectionConfig()
     public var adminKey: String?
@@ -115,6 +117,8 @@ public struct RouteConfig: Sendable, Hashable {
     public var screenAction: String = "block"
     /// Header values screened besides path, query and cookies (lower-cased names).
     public var screenHeaders: [String] = RouteConfig.defaultScreenHeaders
+    /// `jwt` to require a verified bearer token (see `GatewayConfig.jwt`).
+    public var auth: String?
     public static let defaultScreenHeaders = ["user-agent", "referer"]
 
     public init(pattern: PathPattern, upstream: String, maxBody: Int = GatewayConfig.defaultMaxBody) {
@@ -145,6 +149,17 @@ public struct ProtectionConfig: Sendable, Hashable {
 
     public var ddos: DDoS?
     public var abuse: Abuse?
+    public init() {}
+}
+
+/// `auth: {jwt: {secret, public-key-file, jwks-file, issuer, audience, leeway}}`.
+public struct JWTConfig: Sendable, Hashable {
+    public var secret: String?
+    public var publicKeyFile: String?
+    public var jwksFile: String?
+    public var issuer: String?
+    public var audience: String?
+    public var leeway: Duration = .seconds(60)
     public init() {}
 }
 

@@ -41,6 +41,8 @@ final class Exchange {
     var lastRetryDelay: Duration?
     /// Admission by the upstream's breaker for the current attempt, until its outcome is known.
     var breakerPermit: CircuitBreakerPermit?
+    /// The authenticated subject (JWT `sub`), for per-user limits and the log.
+    var userID: String?
     /// Fields added to whatever answers this request (the route's rate-limit headers).
     var extraHeaders: [(String, String)] = []
     /// The slot held in the upstream's bulkhead until the exchange ends.

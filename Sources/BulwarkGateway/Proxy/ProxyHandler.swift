@@ -154,6 +154,18 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.routeLabel = route.pattern.pattern
         exchange.upstreamIndex = route.upstreamIndex
         exchange.maxBody = route.maxBody
+        if let verifier = route.jwt {
+            authenticate(verifier, route: route, head: head, facts: facts, proto: proto, exchange: exchange)
+            return
+        }
+        admit(route: route, head: head, facts: facts, proto: proto, exchange: exchange)
+    }
+
+    /// Everything after routing (and authentication): limits, screening, body limit, the upstream
+    /// head, bulkhead and retry set-up, then the upstream call.
+    func admit(route: RouteEntry, head: HTTPRequestHead, facts: RequestHeaderFacts, proto: String, exchange: Exchange) {
+        guard let context else { return }
+        let requestID = exchange.requestID
         if let limiter = route.limiter, !admitUnderLimits(limiter, exchange: exchange) { return }
         if let screening = route.screening, !passesScreening(screening, head: head, exchange: exchange) { return }
         if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: facts.declaredLength) {

@@ -1,5 +1,6 @@
 import BulwarkCore
 import BulwarkHTTP
+import BulwarkSecurity
 import Logging
 import NIOCore
 import Synchronization
@@ -23,6 +24,8 @@ struct RouteEntry: Sendable {
     var limiter: RouteLimiter?
     /// The route's injection screening, if configured.
     var screening: RouteScreening?
+    /// Set for `auth: jwt` routes.
+    var jwt: JWTVerifier?
 }
 
 /// Everything the per-connection handlers share, immutable after start-up so any event loop can

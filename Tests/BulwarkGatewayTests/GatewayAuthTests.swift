@@ -1,0 +1,89 @@
+import BulwarkTesting
+import Foundation
+import JWTKit
+import Testing
+
+/// `auth: jwt` routes through the real gateway: good tokens pass, bad, expired, wrong-audience
+/// and `alg: none` tokens get 401 with `WWW-Authenticate`.
+@Suite("gateway authentication (real processes)", .serialized)
+struct GatewayAuthTests {
+    struct Claims: JWTPayload {
+        var sub: SubjectClaim
+        var exp: ExpirationClaim
+        var aud: AudienceClaim
+        func verify(using algorithm: some JWTAlgorithm) throws {}
+    }
+
+    static let secret = "gateway-test-secret-0123456789abcdef"
+
+    static func token(expiresIn: TimeInterval = 600, audience: String = "bulwark-tests", secret: String = secret) async throws -> String {
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        return try await keys.sign(
+            Claims(sub: SubjectClaim(value: "user-7"), exp: ExpirationClaim(value: Date().addingTimeInterval(expiresIn)),
+                   aud: AudienceClaim(value: ["\(audience)"])))
+    }
+
+    @Test func onlyValidTokensReachTheUpstream() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let path = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
+        try """
+        upstreams:
+          app: {url: "\(upstream.url)"}
+        routes:
+          - {path: /ok, upstream: app, auth: jwt}
+          - {path: /**, upstream: app}
+        auth:
+          jwt: {secret: env:TEST_JWT_SECRET, audience: bulwark-tests, leeway: 5s}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let gateway = try await GatewayProcess.start(arguments: ["--config", path], environment: ["TEST_JWT_SECRET": Self.secret])
+        defer { gateway.process.kill() }
+
+        let good = try await RawHTTP.get(port: gateway.port, "/ok", headers: ["Authorization: Bearer \(try await Self.token())"])
+        #expect(good.status == 200)
+        #expect(good.bodyText == "ok")
+        #expect(try await RawHTTP.get(port: gateway.port, "/echo").status == 200, "open routes need no token")
+
+        let missing = try await RawHTTP.get(port: gateway.port, "/ok")
+        #expect(missing.status == 401)
+        #expect(missing.header("www-authenticate") == "Bearer realm=\"bulwark\", error=\"invalid_request\"")
+        #expect(try GatewayErrorPathTests.problem(missing)["code"] as? String == "UNAUTHORIZED")
+
+        let badTokens = [
+            try await Self.token(expiresIn: -60), try await Self.token(audience: "someone-else"),
+            try await Self.token(secret: "not-the-gateway-secret-0123456789"), "garbage",
+            Self.algNone(),
+        ]
+        for token in badTokens {
+            let response = try await RawHTTP.get(port: gateway.port, "/ok", headers: ["Authorization: Bearer \(token)"])
+            #expect(response.status == 401)
+            #expect(response.header("www-authenticate") == "Bearer realm=\"bulwark\", error=\"invalid_token\"")
+        }
+        let line = try await gateway.process.waitForLine(containing: "\"authentication failed\"")
+        #expect(!line.contains(Self.secret))
+    }
+
+    @Test func apiKeyRoutesAreRefusedAtStartRatherThanLeftOpen() async throws {
+        let path = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
+        try """
+        upstreams:
+          app: {url: "http://127.0.0.1:9"}
+        routes:
+          - {path: /**, upstream: app, auth: api-key}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let process = try ChildProcess(executable: TestPaths.bulwarkBinary, arguments: ["serve", "--config", path, "--port", "0"])
+        let status = await process.waitForExit()
+        #expect(status == 2)
+        #expect(process.standardError.contains("routes[0].auth"))
+    }
+
+    static func algNone() -> String {
+        func b64(_ text: String) -> String {
+            Data(text.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_")
+        }
+        let exp = Int(Date().addingTimeInterval(600).timeIntervalSince1970)
+        return b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64("{\"sub\":\"admin\",\"exp\":\(exp),\"aud\":\"bulwark-tests\"}") + "."
+    }
+}
