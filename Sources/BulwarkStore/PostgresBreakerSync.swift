@@ -24,21 +24,18 @@ public final class PostgresBreakerSync: Sendable {
         self.logger = logger
     }
 
+    /// Creates the table if needed; safe to call from every replica at start-up.
     public func migrate() async throws {
-        let logger = self.logger
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresRateLimitStore.migrationLock))", logger: logger)
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS bulwark_breakers (
-                    name TEXT PRIMARY KEY,
-                    state TEXT NOT NULL,
-                    open_until BIGINT NOT NULL,
-                    version BIGINT NOT NULL,
-                    origin TEXT NOT NULL
-                )
-                """, logger: logger)
-        }
+        try await PostgresSchema.create(
+            """
+            CREATE TABLE IF NOT EXISTS bulwark_breakers (
+                name TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                open_until BIGINT NOT NULL,
+                version BIGINT NOT NULL,
+                origin TEXT NOT NULL
+            )
+            """, client: client, logger: logger)
     }
 
     /// Starts publishing local transitions; call once, after the breakers exist or before (the

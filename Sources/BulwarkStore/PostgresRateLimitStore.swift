@@ -19,25 +19,17 @@ public final class PostgresRateLimitStore: RateLimitStore {
         self.logger = logger
     }
 
-    /// Creates the table if needed; safe to call from every replica at start-up (an advisory
-    /// lock serialises them: concurrent `CREATE TABLE IF NOT EXISTS` can otherwise collide).
+    /// Creates the table if needed; safe to call from every replica at start-up.
     public func migrate() async throws {
-        let logger = self.logger
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS bulwark_rate_limits (
-                    key TEXT PRIMARY KEY,
-                    tat BIGINT NOT NULL,
-                    allowed BOOLEAN NOT NULL DEFAULT TRUE
-                )
-                """, logger: logger)
-        }
+        try await PostgresSchema.create(
+            """
+            CREATE TABLE IF NOT EXISTS bulwark_rate_limits (
+                key TEXT PRIMARY KEY,
+                tat BIGINT NOT NULL,
+                allowed BOOLEAN NOT NULL DEFAULT TRUE
+            )
+            """, client: client, logger: logger)
     }
-
-    /// Advisory-lock id for Bulwark's schema changes ("BULWARK" in ASCII, truncated).
-    static let migrationLock: Int64 = 0x4255_4C57_4152_4B00
 
     public func decide(key: String, policy: RateLimitPolicy, cost: Int64, now: Int64) async throws -> RateLimitDecision {
         guard policy.algorithm == .gcra else {
