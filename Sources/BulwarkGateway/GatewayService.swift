@@ -131,6 +131,14 @@ public final class GatewayService: Service, Sendable {
                     route: route.pattern.pattern, classes: route.screen, action: route.screenAction,
                     headers: route.screenHeaders, metrics: metrics.factory)
             }
+            let userLimits = route.limits.filter { $0.per == "user" }
+            if !userLimits.isEmpty {
+                do {
+                    entry.userLimiter = try RouteLimiter(route: route.pattern.pattern, limits: userLimits, metrics: metrics.factory)
+                } catch {
+                    throw ConfigError(key: "routes[\(routeIndex)].limits", "\(error)")
+                }
+            }
             routes.append(entry)
         }
         if routes.contains(where: { $0.screening != nil }) {

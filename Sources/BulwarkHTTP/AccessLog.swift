@@ -16,12 +16,15 @@ public struct AccessLogRecord: Sendable {
     public var clientIP: String
     public var upstream: String?
     public var errorCode: String?
+    /// The authenticated subject, when the route authenticates; logged as top-level `user_id`.
+    public var userID: String?
 
     public init(
         method: String, path: String, route: String, status: Int, durationMilliseconds: Double,
         bytesIn: Int, bytesOut: Int, requestID: String, clientIP: String, upstream: String? = nil,
-        errorCode: String? = nil
+        errorCode: String? = nil, userID: String? = nil
     ) {
+        self.userID = userID
         self.method = method
         self.path = path
         self.route = route
@@ -102,6 +105,7 @@ public struct AccessLogger: Sendable {
             "http": .stringConvertible(record),
         ]
         if let errorCode = record.errorCode { metadata["error_code"] = .string(errorCode) }
+        if let userID = record.userID { metadata["user_id"] = .string(userID) }
         // An explicit source spares swift-log deriving the module name from #fileID on every call.
         logger.log(level: level, "request", metadata: metadata, source: "BulwarkHTTP")
     }

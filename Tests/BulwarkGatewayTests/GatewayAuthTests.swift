@@ -87,3 +87,51 @@ struct GatewayAuthTests {
         return b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64("{\"sub\":\"admin\",\"exp\":\(exp),\"aud\":\"bulwark-tests\"}") + "."
     }
 }
+
+/// `per: user` limits count per token subject, whatever address the requests come from.
+@Suite("gateway per-user limits (real processes)", .serialized)
+struct GatewayUserLimitTests {
+    @Test func eachUserGetsTheirOwnAllowanceAndTheAccessLogNamesThem() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let path = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
+        try """
+        upstreams:
+          app: {url: "\(upstream.url)"}
+        routes:
+          - {path: /**, upstream: app, auth: jwt, limits: [{per: user, rate: 2/min}]}
+        auth:
+          jwt: {secret: "\(GatewayAuthTests.secret)", audience: bulwark-tests}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let gateway = try await GatewayProcess.start(arguments: ["--config", path])
+        defer { gateway.process.kill() }
+        func get(as user: String) async throws -> Int {
+            let keys = JWTKeyCollection()
+            await keys.add(hmac: HMACKey(from: GatewayAuthTests.secret), digestAlgorithm: .sha256)
+            let token = try await keys.sign(
+                GatewayAuthTests.Claims(
+                    sub: SubjectClaim(value: user), exp: ExpirationClaim(value: Date().addingTimeInterval(600)),
+                    aud: AudienceClaim(value: ["bulwark-tests"])))
+            return try await RawHTTP.get(port: gateway.port, "/ok", headers: ["Authorization: Bearer \(token)"]).status
+        }
+        #expect(try await get(as: "alice") == 200)
+        #expect(try await get(as: "alice") == 200)
+        #expect(try await get(as: "alice") == 429)
+        #expect(try await get(as: "bob") == 200, "another user, same address, own allowance")
+        let line = try await gateway.process.waitForLine(containing: "\"user_id\":\"bob\"")
+        #expect(line.contains("\"bulwark.access\""))
+    }
+
+    @Test func perUserLimitsWithoutAuthenticationAreAConfigError() async throws {
+        let path = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
+        try """
+        upstreams:
+          app: {url: "http://127.0.0.1:9"}
+        routes:
+          - {path: /**, upstream: app, limits: [{per: user, rate: 2/min}]}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let process = try ChildProcess(executable: TestPaths.bulwarkBinary, arguments: ["serve", "--config", path, "--port", "0"])
+        #expect(await process.waitForExit() == 2)
+        #expect(process.standardError.contains("routes[0].limits"))
+    }
+}

@@ -165,8 +165,8 @@ struct ConfigFile {
             case "limits":
                 for (index, limitNode) in try sequence(value, key: fieldKey).enumerated() {
                     let limit = try parseLimit(limitNode, key: "\(fieldKey)[\(index)]")
-                    // Per-user and per-key limits need authentication, which a later module brings.
-                    if limit.per != "ip" { file.notYetEnforced.append("\(fieldKey)[\(index)]") }
+                    // Per-key limits need API keys, which a later version brings.
+                    if limit.per == "key" { file.notYetEnforced.append("\(fieldKey)[\(index)]") }
                     limits.append(limit)
                 }
             case "screen":

@@ -134,6 +134,9 @@ public enum ConfigLoader {
             jwt.secret = try resolveSecretReference(secret, key: "auth.jwt.secret", environment: environment)
             config.jwt = jwt
         }
+        if let index = config.routes.firstIndex(where: { $0.auth != "jwt" && $0.limits.contains { $0.per == "user" } }) {
+            throw ConfigError(key: "routes[\(index)].limits", "per: user limits need auth: jwt on the route (the user is the token's subject)")
+        }
         if let index = config.routes.firstIndex(where: { $0.auth == "jwt" }), config.jwt == nil {
             throw ConfigError(key: "routes[\(index)].auth", "jwt needs an auth.jwt section with a secret, public-key-file or jwks-file")
         }

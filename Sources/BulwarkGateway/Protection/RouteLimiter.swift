@@ -37,6 +37,11 @@ final class RouteLimiter: Sendable {
         count(limiter.decide("ip:" + clientIP))
     }
 
+    /// For `per: user` limits: the authenticated subject is the key.
+    func decide(user: String) -> RateLimitDecision {
+        count(limiter.decide("user:" + user))
+    }
+
     /// Counts a decision by outcome and returns it.
     func count(_ decision: RateLimitDecision) -> RateLimitDecision {
         if !decision.isAllowed {

@@ -21,6 +21,23 @@ extension ProxyHandler {
         return false
     }
 
+    /// `per: user` limits, once authentication has named the user. Their headers replace the
+    /// per-IP ones when they are the tighter.
+    func admitUnderUserLimits(_ limiter: RouteLimiter, exchange: Exchange) -> Bool {
+        guard let user = exchange.userID else { return true }
+        let decision = limiter.decide(user: user)
+        if !decision.isAllowed || exchange.extraHeaders.isEmpty || decision.remaining < Self.remaining(in: exchange.extraHeaders) {
+            exchange.extraHeaders = limiter.headers(for: decision)
+        }
+        guard !decision.isAllowed else { return true }
+        refuseOverLimit(decision, exchange: exchange)
+        return false
+    }
+
+    static func remaining(in headers: [(String, String)]) -> Int64 {
+        headers.first { $0.0 == "X-RateLimit-Remaining" }.flatMap { Int64($0.1) } ?? .max
+    }
+
     private func refuseOverLimit(_ decision: RateLimitDecision, exchange: Exchange) {
         runtime.protection?.record(.rateLimited, client: exchange.clientIP)
         let seconds = RateLimitHeaders.retryAfter(decision).flatMap { Int($0) }

@@ -167,6 +167,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         guard let context else { return }
         let requestID = exchange.requestID
         if let limiter = route.limiter, !admitUnderLimits(limiter, exchange: exchange) { return }
+        if let limiter = route.userLimiter, !admitUnderUserLimits(limiter, exchange: exchange) { return }
         if let screening = route.screening, !passesScreening(screening, head: head, exchange: exchange) { return }
         if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: facts.declaredLength) {
             respondProblem(error, exchange: exchange, closeConnection: true)

@@ -22,6 +22,8 @@ struct RouteEntry: Sendable {
     let maxBody: Int
     /// The route's per-IP limits, if it has any.
     var limiter: RouteLimiter?
+    /// The route's per-user limits, keyed by the authenticated subject (`auth: jwt` routes).
+    var userLimiter: RouteLimiter?
     /// The route's injection screening, if configured.
     var screening: RouteScreening?
     /// Set for `auth: jwt` routes.
