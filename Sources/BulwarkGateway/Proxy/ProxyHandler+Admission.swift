@@ -9,6 +9,51 @@ import NIOHTTP1
 /// What a request must pass before it reaches the upstream: the route's rate limits and injection
 /// screening; and the replay buffer that lets an idempotent request be retried.
 extension ProxyHandler {
+    /// Everything after routing (and authentication): limits, screening, body limit, the upstream
+    /// head, bulkhead and retry set-up, then the upstream call.
+    func admit(route: RouteEntry, head: HTTPRequestHead, facts: RequestHeaderFacts, proto: String, exchange: Exchange) {
+        guard let context else { return }
+        let requestID = exchange.requestID
+        if let limiter = route.limiter, !admitUnderLimits(limiter, exchange: exchange) { return }
+        if let limiter = route.userLimiter, !admitUnderUserLimits(limiter, exchange: exchange) { return }
+        if let screening = route.screening, !passesScreening(screening, head: head, exchange: exchange) { return }
+        if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: facts.declaredLength) {
+            respondProblem(error, exchange: exchange, closeConnection: true)
+            return
+        }
+        if facts.expectContinue {
+            // We vouch for the body ourselves; the upstream sees an ordinary request.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        }
+        let trace = TraceContext.continueOrStart(incoming: facts.traceparent, using: &loop.random)
+        let forwarding = HeaderRewriting.RequestFacts(
+            requestID: requestID,
+            traceparent: trace.traceparent,
+            forwardedFor: runtime.forwarded.forwardedFor(incoming: facts.forwardedFor, peer: peerAddress),
+            forwardedProto: proto)
+        exchange.upstreamHead = HeaderRewriting.upstreamHead(
+            from: head, facts: forwarding, hasConnectionTokens: facts.hasConnectionTokens)
+        exchange.idempotent = Self.isIdempotent(head.method) || facts.hasIdempotencyKey
+        let resilience = runtime.upstreams[route.upstreamIndex].resilience
+        if let bulkhead = resilience.bulkhead {
+            do {
+                exchange.bulkheadPermit = try bulkhead.tryAcquire()
+            } catch {
+                respondProblem(error, exchange: exchange)
+                return
+            }
+        }
+        if let retry = resilience.retry {
+            retry.budget.recordRequest()
+            exchange.retryable = exchange.idempotent
+        }
+        if let limiter = route.limiter, let shared = limiter.shared {
+            admitThroughSharedStore(limiter, shared, exchange: exchange)
+        } else {
+            startUpstream(exchange)
+        }
+    }
+
     /// Applies the route's rate limits: the decision's headers go on whatever answers the request;
     /// a refusal is 429 with `Retry-After` exact to the second, and counts as a security event.
     func admitUnderLimits(_ limiter: RouteLimiter, exchange: Exchange) -> Bool {

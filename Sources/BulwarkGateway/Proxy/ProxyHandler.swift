@@ -161,51 +161,6 @@ final class ProxyHandler: ChannelDuplexHandler {
         admit(route: route, head: head, facts: facts, proto: proto, exchange: exchange)
     }
 
-    /// Everything after routing (and authentication): limits, screening, body limit, the upstream
-    /// head, bulkhead and retry set-up, then the upstream call.
-    func admit(route: RouteEntry, head: HTTPRequestHead, facts: RequestHeaderFacts, proto: String, exchange: Exchange) {
-        guard let context else { return }
-        let requestID = exchange.requestID
-        if let limiter = route.limiter, !admitUnderLimits(limiter, exchange: exchange) { return }
-        if let limiter = route.userLimiter, !admitUnderUserLimits(limiter, exchange: exchange) { return }
-        if let screening = route.screening, !passesScreening(screening, head: head, exchange: exchange) { return }
-        if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: facts.declaredLength) {
-            respondProblem(error, exchange: exchange, closeConnection: true)
-            return
-        }
-        if facts.expectContinue {
-            // We vouch for the body ourselves; the upstream sees an ordinary request.
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
-        }
-        let trace = TraceContext.continueOrStart(incoming: facts.traceparent, using: &loop.random)
-        let forwarding = HeaderRewriting.RequestFacts(
-            requestID: requestID,
-            traceparent: trace.traceparent,
-            forwardedFor: runtime.forwarded.forwardedFor(incoming: facts.forwardedFor, peer: peerAddress),
-            forwardedProto: proto)
-        exchange.upstreamHead = HeaderRewriting.upstreamHead(
-            from: head, facts: forwarding, hasConnectionTokens: facts.hasConnectionTokens)
-        exchange.idempotent = Self.isIdempotent(head.method) || facts.hasIdempotencyKey
-        let resilience = runtime.upstreams[route.upstreamIndex].resilience
-        if let bulkhead = resilience.bulkhead {
-            do {
-                exchange.bulkheadPermit = try bulkhead.tryAcquire()
-            } catch {
-                respondProblem(error, exchange: exchange)
-                return
-            }
-        }
-        if let retry = resilience.retry {
-            retry.budget.recordRequest()
-            exchange.retryable = exchange.idempotent
-        }
-        if let limiter = route.limiter, let shared = limiter.shared {
-            admitThroughSharedStore(limiter, shared, exchange: exchange)
-        } else {
-            startUpstream(exchange)
-        }
-    }
-
     private func receiveBody(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
         guard let exchange else { return }
         exchange.bytesIn += buffer.readableBytes
