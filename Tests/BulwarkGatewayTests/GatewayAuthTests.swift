@@ -16,11 +16,13 @@ struct GatewayAuthTests {
 
     static let secret = "gateway-test-secret-0123456789abcdef"
 
-    static func token(expiresIn: TimeInterval = 600, audience: String = "bulwark-tests", secret: String = secret) async throws -> String {
+    static func token(
+        subject: String = "user-7", expiresIn: TimeInterval = 600, audience: String = "bulwark-tests", secret: String = secret
+    ) async throws -> String {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         return try await keys.sign(
-            Claims(sub: SubjectClaim(value: "user-7"), exp: ExpirationClaim(value: Date().addingTimeInterval(expiresIn)),
+            Claims(sub: SubjectClaim(value: subject), exp: ExpirationClaim(value: Date().addingTimeInterval(expiresIn)),
                    aud: AudienceClaim(value: ["\(audience)"])))
     }
 
@@ -106,12 +108,7 @@ struct GatewayUserLimitTests {
         let gateway = try await GatewayProcess.start(arguments: ["--config", path])
         defer { gateway.process.kill() }
         func get(as user: String) async throws -> Int {
-            let keys = JWTKeyCollection()
-            await keys.add(hmac: HMACKey(from: GatewayAuthTests.secret), digestAlgorithm: .sha256)
-            let token = try await keys.sign(
-                GatewayAuthTests.Claims(
-                    sub: SubjectClaim(value: user), exp: ExpirationClaim(value: Date().addingTimeInterval(600)),
-                    aud: AudienceClaim(value: ["bulwark-tests"])))
+            let token = try await GatewayAuthTests.token(subject: user)
             return try await RawHTTP.get(port: gateway.port, "/ok", headers: ["Authorization: Bearer \(token)"]).status
         }
         #expect(try await get(as: "alice") == 200)
