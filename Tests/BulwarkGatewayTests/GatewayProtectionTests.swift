@@ -117,4 +117,26 @@ struct GatewayProtectionTests {
         let after = try await GatewayResilienceTests.admin(gateway, "GET", "/admin/flags")
         #expect((try Self.json(after)["flags"] as? [Any])?.isEmpty == true)
     }
+
+    @Test func aFlaggedClientGetsTheStricterRateEverywhereUntilCleared() async throws {
+        let (upstream, gateway) = try await Self.start("""
+            routes:
+              - {path: /ok, upstream: app, limits: [{per: ip, rate: 1/hour}]}
+              - {path: /**, upstream: app}
+            protection: {abuse: {events: 2, window: 5m, flagged-rate: 1/hour}}
+            """)
+        defer {
+            gateway.process.kill()
+            upstream.process.kill()
+        }
+        #expect(try await RawHTTP.get(port: gateway.port, "/ok").status == 200)
+        for _ in 0..<2 { #expect(try await RawHTTP.get(port: gateway.port, "/ok").status == 429) }
+        // Flagged now: even the unlimited route allows this client one request an hour.
+        #expect(try await RawHTTP.get(port: gateway.port, "/echo").status == 200)
+        let refused = try await RawHTTP.get(port: gateway.port, "/echo")
+        #expect(refused.status == 429)
+        #expect(refused.header("retry-after").flatMap { Int($0) }.map { $0 > 3000 } == true)
+        #expect(try await GatewayResilienceTests.admin(gateway, "DELETE", "/admin/flags/127.0.0.1").status == 200)
+        #expect(try await RawHTTP.get(port: gateway.port, "/echo").status == 200)
+    }
 }

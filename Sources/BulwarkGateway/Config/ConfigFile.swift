@@ -297,7 +297,14 @@ struct ConfigFile {
                     switch abuseField {
                     case "events": abuse.events = try integer(abuseValue, key: abuseKey, range: 1...1_000_000)
                     case "window": abuse.window = try duration(abuseValue, key: abuseKey)
-                    default: throw unknown(abuseField, at: "protection.abuse", allowed: ["events", "window"])
+                    case "flagged-rate":
+                        let text = try scalar(abuseValue, key: abuseKey)
+                        guard let rate = ConfigValueParser.rate(text) else {
+                            throw ConfigError(key: abuseKey, "'\(text)' is not a rate (e.g. 10/min)")
+                        }
+                        abuse.flaggedCount = rate.count
+                        abuse.flaggedPerSeconds = rate.perSeconds
+                    default: throw unknown(abuseField, at: "protection.abuse", allowed: ["events", "window", "flagged-rate"])
                     }
                 }
                 protection.abuse = abuse

@@ -144,6 +144,9 @@ public struct ProtectionConfig: Sendable, Hashable {
         /// Security events per client within `window` that flag it (default 50 in 5 min).
         public var events: Int = 50
         public var window: Duration = .seconds(300)
+        /// A stricter per-IP rate for flagged clients (`flagged-rate: 10/min`); none by default.
+        public var flaggedCount: Int?
+        public var flaggedPerSeconds: Int = 60
         public init() {}
     }
 

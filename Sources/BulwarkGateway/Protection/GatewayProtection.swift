@@ -12,6 +12,8 @@ final class GatewayProtection: Sendable {
     let blockDuration: Duration
     let blocks: BlockList
     let abuse: AbuseDetector?
+    /// The stricter per-IP limit applied to flagged clients, if configured.
+    let flaggedLimiter: KeyedRateLimiter<ContinuousClock>?
     let logger: Logger
     private let blocksTotal: Counter
     private let blockedGauge: Gauge
@@ -28,6 +30,13 @@ final class GatewayProtection: Sendable {
             blockDuration = .zero
         }
         abuse = config.abuse.map { AbuseDetector(threshold: $0.events, window: $0.window) }
+        if let abuseConfig = config.abuse, let count = abuseConfig.flaggedCount {
+            let period: RateLimitPeriod = abuseConfig.flaggedPerSeconds == 1 ? .second : abuseConfig.flaggedPerSeconds == 60 ? .minute : .hour
+            flaggedLimiter = try KeyedRateLimiter(
+                policy: RateLimitPolicy("flagged", rate: RateLimitRate(Int64(count), per: period)), clock: ContinuousClock())
+        } else {
+            flaggedLimiter = nil
+        }
         blocks = BlockList()
         self.logger = logger
         blocksTotal = Counter(label: "bulwark_ip_blocks_total", factory: metrics)
@@ -52,6 +61,13 @@ final class GatewayProtection: Sendable {
         ])
         record(.blocked, client: clientIP)
         return blockDuration.nanosecondsClamped
+    }
+
+    /// For a flagged client, the stricter limit's refusal (nil when the request may go on).
+    func flaggedRefusal(clientIP: String) -> RateLimitDecision? {
+        guard let flaggedLimiter, let abuse, abuse.isFlagged(clientIP) else { return nil }
+        let decision = flaggedLimiter.decide("ip:" + clientIP)
+        return decision.isAllowed ? nil : decision
     }
 
     /// Counts a security event for a client; logs when it becomes flagged.

@@ -147,6 +147,15 @@ final class ProxyHandler: ChannelDuplexHandler {
                 exchange: exchange)
             return
         }
+        if let protection = runtime.protection, let refusal = protection.flaggedRefusal(clientIP: clientIP) {
+            respondProblem(
+                BulwarkError(
+                    ErrorCatalog.rateLimited, "Too many requests from a client flagged for abuse; slow down.",
+                    internalDetail: "flagged client \(clientIP) over the stricter limit",
+                    retryAfterSeconds: RateLimitHeaders.retryAfter(refusal).flatMap { Int($0) }),
+                exchange: exchange)
+            return
+        }
         guard let route = runtime.route(forPath: path) else {
             respondProblem(BulwarkError(ErrorCatalog.notFound, "No route matches \(exchange.path)."), exchange: exchange)
             return
