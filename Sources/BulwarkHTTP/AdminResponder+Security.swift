@@ -20,7 +20,7 @@ extension AdminResponder {
         case (_, 2):
             return methodNotAllowed(path: path, allow: "GET", requestID: requestID)
         case (.delete, 3):
-            let client = String(segments[2]).removingPercentEncodingLenient
+            let client = PercentDecoding.decodeLenient(String(segments[2]))
             let cleared = isBlocks ? (security?.unblock(client) ?? false) : (security?.abuse?.clear(client) ?? false)
             guard cleared else {
                 return .problem(
@@ -84,26 +84,5 @@ extension AdminResponder {
         }.joined(separator: ",")
         out += "]}"
         return .json(.ok, out, contentType: HealthJSON.contentType)
-    }
-}
-
-extension String {
-    /// `%XX` decoded where well-formed (an IPv6 address arrives as `%3A`-escaped in a path);
-    /// anything malformed is kept as written.
-    fileprivate var removingPercentEncodingLenient: String {
-        guard contains("%") else { return self }
-        var bytes: [UInt8] = []
-        var iterator = Array(utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "%"), iterator.count >= 2,
-                let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-                iterator = iterator.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

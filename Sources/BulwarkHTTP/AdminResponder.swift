@@ -32,7 +32,7 @@ public struct AdminResponder: Sendable {
                     suggestion: "Set admin.key in the config or BULWARK_ADMIN_KEY to enable them."),
                 requestID: requestID, path: pathText)
         }
-        guard let presented = Self.bearerToken(authorization), AdminKey.matches(presented, key) else {
+        guard let presented = BearerToken.parse(authorization), AdminKey.matches(presented, key) else {
             var response = LocalResponse.problem(
                 BulwarkError(
                     ErrorCatalog.unauthorized, "This route needs the admin key.",
@@ -73,12 +73,6 @@ public struct AdminResponder: Sendable {
         return response
     }
 
-    static func bearerToken(_ authorization: String?) -> String? {
-        guard let authorization else { return nil }
-        let trimmed = authorization.drop { $0 == " " }
-        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-        return String(trimmed.dropFirst(7).trimmingSpaces())
-    }
 }
 
 /// Admin-key comparison that takes the same time wherever the first difference is, so the key
@@ -87,7 +81,7 @@ public enum AdminKey {
     public static func matches(_ presented: String, _ expected: String) -> Bool {
         let lhs = Array(presented.utf8)
         let rhs = Array(expected.utf8)
-        var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count) | (lhs.count == rhs.count ? 0 : 1)
+        var difference: UInt8 = lhs.count == rhs.count ? 0 : 1
         for index in 0..<rhs.count {
             let byte = index < lhs.count ? lhs[index] : 0
             difference |= byte ^ rhs[index]
@@ -136,13 +130,5 @@ enum BreakerJSON {
 
     private static func rounded(_ value: Double) -> String {
         String(Double(Int((value * 10_000).rounded())) / 10_000)
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
-        var result = self
-        while result.last == " " { result = result.dropLast() }
-        return result
     }
 }

@@ -51,33 +51,13 @@ public enum StateURL: Sendable, Equatable {
         }
         self = .postgres(
             PostgresLocation(
-                host: String(host), port: port, username: String(name).removingPercentEscapes,
-                password: user.count == 2 ? String(user[1]).removingPercentEscapes : nil, database: database))
+                host: String(host), port: port, username: PercentDecoding.decodeLenient(String(name)),
+                password: user.count == 2 ? PercentDecoding.decodeLenient(String(user[1])) : nil, database: database))
     }
 
     private static func invalid(_ text: String, _ why: String) -> BulwarkError {
         // The URL may carry a password: only its scheme goes into the message.
         let scheme = text.split(separator: ":", maxSplits: 1).first.map(String.init) ?? "?"
         return BulwarkError(ErrorCatalog.validationFailed, "state URL (\(scheme):…): \(why)")
-    }
-}
-
-extension String {
-    /// `%XX` decoded (user names and passwords in URLs are percent-encoded).
-    fileprivate var removingPercentEscapes: String {
-        guard contains("%") else { return self }
-        var bytes: [UInt8] = []
-        var input = Array(utf8)[...]
-        while let byte = input.popFirst() {
-            if byte == UInt8(ascii: "%"), input.count >= 2,
-                let value = UInt8(String(decoding: input.prefix(2), as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-                input = input.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -21,8 +21,7 @@ final class GatewayProtection: Sendable {
 
     init(config: ProtectionConfig, logger: Logger, metrics: any MetricsFactory) throws {
         if let ddos = config.ddos {
-            let period: RateLimitPeriod = ddos.perSeconds == 1 ? .second : ddos.perSeconds == 60 ? .minute : .hour
-            let policy = try RateLimitPolicy("ddos", rate: RateLimitRate(Int64(ddos.count), per: period))
+            let policy = try RateLimitPolicy("ddos", rate: RateLimitRate(count: ddos.count, perSeconds: ddos.perSeconds))
             flood = try KeyedRateLimiter(policy: policy, clock: ContinuousClock())
             blockDuration = ddos.block
         } else {
@@ -31,9 +30,8 @@ final class GatewayProtection: Sendable {
         }
         abuse = config.abuse.map { AbuseDetector(threshold: $0.events, window: $0.window) }
         if let abuseConfig = config.abuse, let count = abuseConfig.flaggedCount {
-            let period: RateLimitPeriod = abuseConfig.flaggedPerSeconds == 1 ? .second : abuseConfig.flaggedPerSeconds == 60 ? .minute : .hour
-            flaggedLimiter = try KeyedRateLimiter(
-                policy: RateLimitPolicy("flagged", rate: RateLimitRate(Int64(count), per: period)), clock: ContinuousClock())
+            let rate = RateLimitRate(count: count, perSeconds: abuseConfig.flaggedPerSeconds)
+            flaggedLimiter = try KeyedRateLimiter(policy: RateLimitPolicy("flagged", rate: rate), clock: ContinuousClock())
         } else {
             flaggedLimiter = nil
         }
@@ -92,10 +90,16 @@ final class GatewayProtection: Sendable {
         SecurityState(
             blocks: blocks, abuse: abuse,
             unblock: { [self] client in unblock(client) },
-            limiters: { routeLimiters.map { route, limiter in
-                SecurityState.LimiterSummary(
-                    route: route, policies: limiter.policies.map { RateLimitHeaders.policy($0) },
-                    statistics: limiter.limiter.statistics())
-            } + (self.flood.map { [SecurityState.LimiterSummary(route: "*", policies: ["ddos " + RateLimitHeaders.policy($0.policies[0])], statistics: $0.statistics())] } ?? []) })
+            limiters: { [flood] in
+                var summaries = routeLimiters.map { route, limiter in
+                    SecurityState.LimiterSummary(
+                        route: route, policies: limiter.policies.map(RateLimitHeaders.policy), statistics: limiter.limiter.statistics())
+                }
+                if let flood {
+                    summaries.append(SecurityState.LimiterSummary(
+                        route: "*", policies: flood.policies.map { "ddos " + RateLimitHeaders.policy($0) }, statistics: flood.statistics()))
+                }
+                return summaries
+            })
     }
 }

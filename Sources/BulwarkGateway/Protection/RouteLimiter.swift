@@ -19,11 +19,9 @@ final class RouteLimiter: Sendable {
     init(route: String, limits: [RateLimitConfig], shared: SharedRateLimits? = nil, metrics: any MetricsFactory) throws {
         self.shared = shared
         policies = try limits.map { limit in
-            let unit = limit.perSeconds == 1 ? "sec" : limit.perSeconds == 60 ? "min" : "hour"
-            let period: RateLimitPeriod = limit.perSeconds == 1 ? .second : limit.perSeconds == 60 ? .minute : .hour
+            let rate = RateLimitRate(count: limit.count, perSeconds: limit.perSeconds)
             return try RateLimitPolicy(
-                "\(limit.per)-\(limit.count)-per-\(unit)", rate: RateLimitRate(Int64(limit.count), per: period),
-                burst: limit.burst.map { Int64($0) })
+                "\(limit.per)-\(limit.count)-per-\(rate.period.abbreviation)", rate: rate, burst: limit.burst.map { Int64($0) })
         }
         limiter = try KeyedRateLimiter(policies: policies, clock: ContinuousClock())
         policyHeader = RateLimitHeaders.policies(policies)

@@ -14,7 +14,7 @@ extension ProxyHandler {
         _ verifier: JWTVerifier, route: RouteEntry, head: HTTPRequestHead, facts: RequestHeaderFacts, proto: String,
         exchange: Exchange
     ) {
-        guard let token = Self.bearerToken(head.headers.first(name: "authorization")) else {
+        guard let token = BearerToken.parse(head.headers.first(name: "authorization")) else {
             refuseAuthentication(exchange: exchange, error: "invalid_request", reason: "the route needs a bearer token")
             return
         }
@@ -62,16 +62,4 @@ extension ProxyHandler {
             BulwarkError(ErrorCatalog.unauthorized, "Authentication failed: \(reason).", suggestion: "Send a valid token as 'Authorization: Bearer <token>'."),
             exchange: exchange)
     }
-
-    static func bearerToken(_ authorization: String?) -> String? {
-        guard let authorization else { return nil }
-        let trimmed = authorization.drop { $0 == " " }
-        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = trimmed.dropFirst(7).trimmingPrefixSpaces()
-        return token.isEmpty ? nil : String(token)
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingPrefixSpaces() -> Substring { drop { $0 == " " } }
 }
