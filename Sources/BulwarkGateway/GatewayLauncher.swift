@@ -5,6 +5,7 @@ import BulwarkTelemetry
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Tracing
 import UnixSignals
 
 #if canImport(Glibc)
@@ -36,6 +37,10 @@ public enum GatewayLauncher {
         logger.logLevel = level
         let metrics = MetricsExporter()
         metrics.bootstrapGlobally()
+        if config.tracing == "log" {
+            // Store calls trace through the global tracer, the data path through the one it is given.
+            InstrumentationSystem.bootstrap(LogTracer())
+        }
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         var sample: SampleUpstream?

@@ -11,6 +11,7 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
+import Tracing
 
 /// `bulwark serve` as a swift-service-lifecycle `Service`: binds the gateway, reports where it
 /// listens, waits for graceful shutdown, then drains (readiness turns 503 first), runs the
@@ -31,6 +32,7 @@ public final class GatewayService: Service, Sendable {
     private let breakerSyncTask = Mutex<Task<Void, Never>?>(nil)
     private let sample: SampleUpstream?
     private let onListening: @Sendable (SocketAddress) async -> Void
+    private let tracer: (any Tracer)?
 
     public init(
         config: GatewayConfig,
@@ -41,6 +43,7 @@ public final class GatewayService: Service, Sendable {
         drain: DrainState = DrainState(),
         shutdown: ShutdownCoordinator = ShutdownCoordinator(),
         sample: SampleUpstream? = nil,
+        tracer: (any Tracer)? = nil,
         onListening: @escaping @Sendable (SocketAddress) async -> Void = { _ in }
     ) {
         self.config = config
@@ -52,6 +55,10 @@ public final class GatewayService: Service, Sendable {
         self.shutdown = shutdown
         self.sample = sample
         self.onListening = onListening
+        // An explicit tracer wins; otherwise whatever the process bootstrapped, unless that is the
+        // no-op default, which the data path then skips without building spans.
+        let global = InstrumentationSystem.tracer
+        self.tracer = tracer ?? (global is NoOpTracer ? nil : global)
         self.breakers = CircuitBreakerRegistry(logger: logger, metrics: metrics.factory)
     }
 
@@ -157,7 +164,7 @@ public final class GatewayService: Service, Sendable {
             accessLog: AccessLogger(logger: accessLogger, enabled: config.logging.access),
             metrics: RequestMetrics(factory: metrics.factory), control: control, logger: logger,
             clientIdleTimeout: config.clientIdleTimeout.timeAmount, maxConnections: config.maxConnections,
-            protection: protection.isActive ? protection : nil)
+            protection: protection.isActive ? protection : nil, tracer: tracer)
         let server = try await GatewayServer.start(host: config.host, port: config.port, group: group, runtime: runtime)
         logger.notice("listening", metadata: [
             "address": "\(server.localAddress?.description ?? "?")",

@@ -18,13 +18,16 @@ public struct AccessLogRecord: Sendable {
     public var errorCode: String?
     /// The authenticated subject, when the route authenticates; logged as top-level `user_id`.
     public var userID: String?
+    /// The W3C trace id the request was forwarded under; logged as top-level `trace_id`.
+    public var traceID: String?
 
     public init(
         method: String, path: String, route: String, status: Int, durationMilliseconds: Double,
         bytesIn: Int, bytesOut: Int, requestID: String, clientIP: String, upstream: String? = nil,
-        errorCode: String? = nil, userID: String? = nil
+        errorCode: String? = nil, userID: String? = nil, traceID: String? = nil
     ) {
         self.userID = userID
+        self.traceID = traceID
         self.method = method
         self.path = path
         self.route = route
@@ -106,6 +109,7 @@ public struct AccessLogger: Sendable {
         ]
         if let errorCode = record.errorCode { metadata["error_code"] = .string(errorCode) }
         if let userID = record.userID { metadata["user_id"] = .string(userID) }
+        if let traceID = record.traceID { metadata["trace_id"] = .string(traceID) }
         // An explicit source spares swift-log deriving the module name from #fileID on every call.
         logger.log(level: level, "request", metadata: metadata, source: "BulwarkHTTP")
     }

@@ -1,3 +1,5 @@
+import BulwarkCore
+
 /// Correlation ids: an incoming `X-Request-ID` is kept when it is safe to echo and log (at most
 /// 128 characters of `[A-Za-z0-9._-]`), otherwise a fresh one is generated, so a hostile header can
 /// neither forge log lines nor bloat them.
@@ -35,26 +37,6 @@ public enum RequestIDPolicy {
             HexDigits.write(high, into: buffer, at: 0)
             HexDigits.write(low, into: buffer, at: 16)
             return 32
-        }
-    }
-}
-
-/// Lowercase hex writing shared by ids and trace contexts.
-enum HexDigits {
-    static let table: [UInt8] = Array("0123456789abcdef".utf8)
-
-    static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
-        var value = value
-        for index in stride(from: 15, through: 0, by: -1) {
-            buffer[offset + index] = table[Int(value & 0xF)]
-            value >>= 4
-        }
-    }
-
-    static func string(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 16) { buffer in
-            write(value, into: buffer, at: 0)
-            return 16
         }
     }
 }

@@ -2,6 +2,7 @@ import BulwarkCore
 import BulwarkResilience
 import Logging
 import PostgresNIO
+import Tracing
 
 /// Rate limits shared by every replica through PostgreSQL: one atomic statement per decision.
 /// GCRA's whole state is one number per key (the theoretical arrival time), so the check and the
@@ -46,6 +47,16 @@ public final class PostgresRateLimitStore: RateLimitStore {
         let increment = cost * gcra.emissionInterval
         let tolerance = gcra.tolerance
         let rowKey = Self.rowKey(key: key, policy: policy)
+        return try await withSpan("ratelimit decide", ofKind: .client) { span in
+            span.attributes["db.system"] = "postgresql"
+            span.attributes["bulwark.policy"] = policy.name
+            return try await decideInDatabase(rowKey: rowKey, gcra: gcra, increment: increment, tolerance: tolerance, cost: cost, now: now)
+        }
+    }
+
+    private func decideInDatabase(
+        rowKey: String, gcra: GCRA, increment: Int64, tolerance: Int64, cost: Int64, now: Int64
+    ) async throws -> RateLimitDecision {
         let rows = try await client.query(
             """
             INSERT INTO bulwark_rate_limits AS r (key, tat, allowed) VALUES (\(rowKey), \(now) + \(increment), TRUE)

@@ -41,6 +41,8 @@ struct ConfigFile {
                 try file.scalarMap(value, key: "logging", allowed: ["format", "file", "rotate", "keep", "level", "access"])
             case "admin":
                 try file.scalarMap(value, key: "admin", allowed: ["key"])
+            case "tracing":
+                try file.scalarMap(value, key: "tracing", allowed: ["spans"])
             case "trusted-proxies":
                 file.trustedProxies = try sequence(value, key: "trusted-proxies").enumerated().map { index, node in
                     try scalar(node, key: "trusted-proxies[\(index)]")
@@ -59,7 +61,7 @@ struct ConfigFile {
                 file.jwt = try parseAuth(value)
             default:
                 throw unknown(name, at: nil, allowed: [
-                    "listen", "state", "state-failure", "upstreams", "routes", "protection", "auth", "logging", "admin", "trusted-proxies",
+                    "listen", "state", "state-failure", "upstreams", "routes", "protection", "auth", "logging", "admin", "tracing", "trusted-proxies",
                     "drain-timeout", "drain-delay", "threads", "max-connections", "client-idle-timeout",
                 ])
             }

@@ -34,6 +34,7 @@ public enum ConfigLoader {
         "upstream": "BULWARK_UPSTREAM",
         "admin.key": "BULWARK_ADMIN_KEY",
         "logging.level": "LOG_LEVEL",
+        "tracing.spans": "BULWARK_TRACING",
     ]
 
     public static func load(flags: ServeFlags, environment: [String: String]) throws -> GatewayConfig {
@@ -119,6 +120,11 @@ public enum ConfigLoader {
         if let access = reader.string(forKey: "logging.access") {
             guard let flag = Bool(access) else { throw ConfigError(key: "logging.access", "'\(access)' is not true or false") }
             config.logging.access = flag
+        }
+
+        config.tracing = reader.string(forKey: "tracing.spans", default: "off")
+        guard ["off", "log"].contains(config.tracing) else {
+            throw ConfigError(key: "tracing.spans", "'\(config.tracing)' is not off or log")
         }
 
         if let key = reader.string(forKey: "admin.key", isSecret: true) {

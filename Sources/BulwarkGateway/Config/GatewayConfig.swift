@@ -20,6 +20,9 @@ public struct GatewayConfig: Sendable {
     /// balancers stop sending new work before the listener closes.
     public var drainDelay: Duration = .zero
     public var logging = LoggingConfig()
+    /// `log` writes a span record per request and upstream attempt (W3C ids) to the log; `off`
+    /// traces only when the embedding process bootstraps a tracer itself.
+    public var tracing = "off"
     /// How `auth: jwt` routes verify tokens (`auth.jwt` in the file).
     public var jwt: JWTConfig?
     /// DDoS blocking and abuse detection; off unless configured.

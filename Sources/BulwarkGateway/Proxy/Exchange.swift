@@ -2,6 +2,7 @@ import BulwarkHTTP
 import BulwarkResilience
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 /// One request/response pair on a client connection, from its head to the access-log record.
 final class Exchange {
@@ -50,6 +51,13 @@ final class Exchange {
     var isControl = false
     /// A trusted proxy in front of us terminated TLS (`X-Forwarded-Proto: https`): send HSTS.
     var overTLS = false
+    /// The W3C trace this request belongs to (continued or started), for the access log.
+    var traceID: String?
+    /// Open while a tracer is active: the whole request, and the current upstream attempt.
+    var serverSpan: (any Span)?
+    var upstreamSpan: (any Span)?
+    /// The upstream's answer, which may differ from what the client got (a retried 503).
+    var upstreamStatus = 0
 
     var bytesIn = 0
     var bytesOut = 0

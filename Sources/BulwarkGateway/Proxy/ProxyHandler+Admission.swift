@@ -2,9 +2,11 @@ import BulwarkCore
 import BulwarkHTTP
 import BulwarkResilience
 import BulwarkSecurity
+import BulwarkTelemetry
 import Logging
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 /// What a request must pass before it reaches the upstream: the route's rate limits and injection
 /// screening; and the replay buffer that lets an idempotent request be retried.
@@ -26,6 +28,7 @@ extension ProxyHandler {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
         let trace = TraceContext.continueOrStart(incoming: facts.traceparent, using: &loop.random)
+        exchange.traceID = exchange.serverSpan.flatMap { $0.context.w3cSpanContext?.traceID } ?? trace.traceID
         let forwarding = HeaderRewriting.RequestFacts(
             requestID: requestID,
             traceparent: trace.traceparent,
@@ -101,8 +104,12 @@ extension ProxyHandler {
         let bound = NIOLoopBound(exchange, eventLoop: eventLoop)
         let key = "ip:" + exchange.clientIP
         let policies = limiter.policies
+        // The store's spans become children of the request's span.
+        let traceContext = exchange.serverSpan?.context
         Task {
-            let outcome = await shared.decide(key: key, policies: policies)
+            let outcome = await ServiceContext.$current.withValue(traceContext) {
+                await shared.decide(key: key, policies: policies)
+            }
             eventLoop.execute {
                 handler.value.resumeAfterSharedLimit(outcome, limiter: limiter, exchange: bound.value)
             }

@@ -94,6 +94,7 @@ extension ProxyHandler {
         releaseResilience(exchange)
         let elapsed = NIODeadline.now() - exchange.started
         let status = exchange.status == 0 ? 499 : exchange.status
+        endSpans(exchange, status: status)
         loop.metrics.record(
             RequestMetrics.Key(method: exchange.head.method.rawValue, route: exchange.routeLabel, status: status),
             durationNanoseconds: elapsed.nanoseconds)
@@ -104,6 +105,6 @@ extension ProxyHandler {
                 durationMilliseconds: Double(elapsed.nanoseconds) / 1_000_000, bytesIn: exchange.bytesIn,
                 bytesOut: exchange.bytesOut, requestID: exchange.requestID, clientIP: exchange.clientIP,
                 upstream: exchange.upstreamIndex >= 0 ? runtime.upstreams[exchange.upstreamIndex].name : nil,
-                errorCode: exchange.errorCode, userID: exchange.userID))
+                errorCode: exchange.errorCode, userID: exchange.userID, traceID: exchange.traceID))
     }
 }

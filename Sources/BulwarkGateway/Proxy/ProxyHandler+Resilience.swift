@@ -24,6 +24,7 @@ extension ProxyHandler {
 
     /// Reports how the current attempt ended to the breaker, once.
     func settleAttempt(_ exchange: Exchange, _ outcome: CallOutcome) {
+        if case .failure = outcome { failClientSpan(exchange, "upstream attempt failed") }
         guard let permit = exchange.breakerPermit else { return }
         exchange.breakerPermit = nil
         runtime.upstreams[exchange.upstreamIndex].resilience.breaker?.record(permit, outcome)

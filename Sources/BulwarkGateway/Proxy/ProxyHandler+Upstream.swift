@@ -11,6 +11,7 @@ extension ProxyHandler {
         let pool = loop.pools[exchange.upstreamIndex]
         guard admitAttempt(exchange) else { return }
         exchange.attempts += 1
+        startClientSpan(exchange)
         if let connection = pool.lease() {
             exchange.reusedConnection = true
             attach(connection, to: exchange)
@@ -145,6 +146,7 @@ extension ProxyHandler {
             return
         }
         let status = Int(head.status.code)
+        exchange.upstreamStatus = status
         settleAttempt(exchange, UpstreamResilience.isFailure(status: status) ? .failure : .success)
         if exchange.retryable, let rule = retryRule(for: exchange, cause: .status(status)) {
             // Drop this answer (and its connection, whose body we will not read) and try again.

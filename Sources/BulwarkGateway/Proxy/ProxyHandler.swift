@@ -127,6 +127,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         self.exchange = exchange
         let proto = runtime.forwarded.forwardedProto(incoming: facts.forwardedProto, peer: peerAddress, scheme: "http")
         exchange.overTLS = proto == "https"
+        startServerSpan(exchange)
 
         if ControlResponder.handles(path: path) {
             exchange.isControl = true

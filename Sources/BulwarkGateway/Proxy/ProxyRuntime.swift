@@ -4,6 +4,7 @@ import BulwarkSecurity
 import Logging
 import NIOCore
 import Synchronization
+import Tracing
 
 /// One upstream as the data path sees it: a resolved address and its time limits.
 struct UpstreamTarget: Sendable {
@@ -48,14 +49,17 @@ final class ProxyRuntime: Sendable {
     let openConnections = Atomic<Int>(0)
     /// DDoS blocking and abuse detection; nil when not configured, so the data path skips it.
     let protection: GatewayProtection?
+    /// Spans for requests and upstream attempts; nil (the default) skips tracing entirely.
+    let tracer: (any Tracer)?
 
     init(
         routes: [RouteEntry], upstreams: [UpstreamTarget], securityHeaders: SecurityHeadersPolicy,
         forwarded: ForwardedHeadersPolicy, accessLog: AccessLogger, metrics: RequestMetrics,
         control: ControlResponder, logger: Logger, clientIdleTimeout: TimeAmount, maxConnections: Int,
-        protection: GatewayProtection? = nil
+        protection: GatewayProtection? = nil, tracer: (any Tracer)? = nil
     ) {
         self.protection = protection
+        self.tracer = tracer
         self.routes = routes
         self.upstreams = upstreams
         func prepared(_ overTLS: Bool) -> [SecurityHeader] {
