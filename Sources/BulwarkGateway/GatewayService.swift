@@ -136,7 +136,8 @@ public final class GatewayService: Service, Sendable {
             if !route.screen.isEmpty {
                 entry.screening = RouteScreening(
                     route: route.pattern.pattern, classes: route.screen, action: route.screenAction,
-                    headers: route.screenHeaders, metrics: metrics.factory)
+                    headers: route.screenHeaders, bodyLimit: route.screenBodyLimit,
+                    rejectsOversizedBody: route.screenBodyOversize == "reject", metrics: metrics.factory)
             }
             let userLimits = route.limits.filter { $0.per == "user" }
             if !userLimits.isEmpty {
@@ -148,8 +149,8 @@ public final class GatewayService: Service, Sendable {
             }
             routes.append(entry)
         }
-        if routes.contains(where: { $0.screening != nil }) {
-            logger.notice("injection screening inspects the path, query, cookies and chosen headers; request bodies are not inspected by this version")
+        if routes.contains(where: { ($0.screening?.bodyLimit ?? 1) == 0 }) {
+            logger.notice("screen-body: off on a screened route: its request bodies are not inspected")
         }
         let protection = try GatewayProtection(config: config.protection, logger: logger, metrics: metrics.factory)
         let control = ControlResponder(

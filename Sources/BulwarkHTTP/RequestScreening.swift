@@ -73,9 +73,15 @@ public struct RequestScreening: Sendable {
     private func check(_ text: Substring, location: InputLocation, label: String) -> Hit? {
         guard !text.isEmpty else { return nil }
         var text = text
-        let verdict = text.withUTF8 { screener.screen(utf8: UnsafeRawBufferPointer($0), location: location) }
+        return text.withUTF8 { check(bytes: UnsafeRawBufferPointer($0), location: location, label: label) }
+    }
+
+    /// Judges one value given as UTF-8 bytes; `label` names where it was found.
+    func check(bytes: UnsafeRawBufferPointer, location: InputLocation, label: @autoclosure () -> String) -> Hit? {
+        guard !bytes.isEmpty else { return nil }
+        let verdict = screener.screen(utf8: bytes, location: location)
         guard verdict.flagged else { return nil }
-        return Hit(injectionClass: verdict.injectionClass, location: label, reason: verdict.reason)
+        return Hit(injectionClass: verdict.injectionClass, location: label(), reason: verdict.reason)
     }
 
     /// A parameter or cookie name fit for a log line and a problem detail: short, plain ASCII.

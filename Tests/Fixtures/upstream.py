@@ -3,7 +3,7 @@
 
 Listens on 127.0.0.1 (port from argv[1], 0 = any), prints "PORT <n>" once listening, and serves:
   GET  /ok              200 "ok"
-  GET  /echo            200 JSON of the request line and headers it received
+  *    /echo            200 JSON of the request line, headers and body it received
   GET  /hang            accepts the request and never answers
   GET  /close-mid       promises 100000 bytes, sends 1000, then closes the connection
   GET  /close-early     closes the connection without answering
@@ -46,13 +46,15 @@ class Handler(BaseHTTPRequestHandler):
     def _drain_body(self):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
-            self.rfile.read(length)
-        elif "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self.rfile.read(length)
+        body = b""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             while True:
                 size = int(self.rfile.readline().strip().split(b";")[0], 16)
-                self.rfile.read(size + 2)
+                body += self.rfile.read(size + 2)[:size]
                 if size == 0:
                     break
+        return body
 
     def handle_any(self):
         url = urlparse(self.path)
@@ -61,7 +63,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._send(413, "too big for me")
             return
-        self._drain_body()
+        body = self._drain_body()
         query = parse_qs(url.query)
         if path == "/control/fail":
             with STATE_LOCK:
@@ -98,6 +100,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, json.dumps({
                 "method": self.command, "path": self.path,
                 "headers": [[k, v] for k, v in self.headers.items()],
+                "body": body.decode("utf-8", "replace"),
             }), "application/json")
         elif path == "/hang":
             time.sleep(3600)

@@ -153,6 +153,8 @@ struct ConfigFile {
         var screenAction = "block"
         var auth: String?
         var screenHeaders = RouteConfig.defaultScreenHeaders
+        var screenBody = RouteConfig.defaultScreenBodyLimit
+        var screenBodyOversize = "reject"
         for (field, value) in try mapping(node, key: key) {
             let fieldKey = "\(key).\(field)"
             switch field {
@@ -201,8 +203,25 @@ struct ConfigFile {
                     }
                     return text.lowercased()
                 }
+            case "screen-body":
+                let text = try scalar(value, key: fieldKey)
+                if text == "off" {
+                    screenBody = 0
+                } else {
+                    guard let size = ConfigValueParser.size(text), size >= 1 << 10, size <= RouteConfig.maxScreenBodyLimit else {
+                        throw ConfigError(key: fieldKey, "'\(text)' is not off or a size between 1KB and 256KB")
+                    }
+                    screenBody = size
+                }
+            case "screen-body-oversize":
+                let text = try scalar(value, key: fieldKey)
+                guard ["reject", "pass"].contains(text) else { throw ConfigError(key: fieldKey, "'\(text)' is not reject or pass") }
+                screenBodyOversize = text
             default:
-                throw unknown(field, at: key, allowed: ["path", "upstream", "max-body", "limits", "screen", "screen-action", "screen-headers", "auth"])
+                throw unknown(field, at: key, allowed: [
+                    "path", "upstream", "max-body", "limits", "screen", "screen-action", "screen-headers", "screen-body",
+                    "screen-body-oversize", "auth",
+                ])
             }
         }
         guard let path else { throw ConfigError(key: "\(key).path", "is required") }
@@ -218,6 +237,8 @@ struct ConfigFile {
         route.screenAction = screenAction
         route.auth = auth
         route.screenHeaders = screenHeaders
+        route.screenBodyLimit = screenBody
+        route.screenBodyOversize = screenBodyOversize
         route.screen = screen
         return route
     }

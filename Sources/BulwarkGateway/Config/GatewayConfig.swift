@@ -123,6 +123,15 @@ public struct RouteConfig: Sendable, Hashable {
     /// `jwt` to require a verified bearer token (see `GatewayConfig.jwt`).
     public var auth: String?
     public static let defaultScreenHeaders = ["user-agent", "referer"]
+    /// Form and JSON bodies up to this many bytes are screened before the upstream sees them
+    /// (`screen-body`; 0 = bodies are not screened).
+    public var screenBodyLimit = RouteConfig.defaultScreenBodyLimit
+    /// A screened body larger than the limit: `reject` (413) or `pass` (forwarded uninspected,
+    /// logged and counted).
+    public var screenBodyOversize = "reject"
+    public static let defaultScreenBodyLimit = 128 << 10
+    /// The gateway holds at most this much of a body while screening it.
+    public static let maxScreenBodyLimit = 256 << 10
 
     public init(pattern: PathPattern, upstream: String, maxBody: Int = GatewayConfig.defaultMaxBody) {
         self.pattern = pattern

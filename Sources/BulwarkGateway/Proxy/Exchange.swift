@@ -56,6 +56,8 @@ final class Exchange {
     /// Open while a tracer is active: the whole request, and the current upstream attempt.
     var serverSpan: (any Span)?
     var upstreamSpan: (any Span)?
+    /// Set while the body is held for screening; the upstream is called once it is judged.
+    var heldForScreening: HeldBody?
     /// The upstream's answer, which may differ from what the client got (a retried 503).
     var upstreamStatus = 0
 
@@ -85,4 +87,11 @@ final class Exchange {
     }
 
     var isFinished: Bool { requestComplete && responseComplete }
+}
+
+/// A request body the gateway holds back until it has been screened.
+struct HeldBody {
+    let route: RouteEntry
+    let screening: RouteScreening
+    let grammar: BodyScreening.Grammar
 }

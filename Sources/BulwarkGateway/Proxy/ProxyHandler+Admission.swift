@@ -4,6 +4,7 @@ import BulwarkResilience
 import BulwarkSecurity
 import BulwarkTelemetry
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import Tracing
@@ -50,6 +51,14 @@ extension ProxyHandler {
             retry.budget.recordRequest()
             exchange.retryable = exchange.idempotent
         }
+        if let screening = route.screening, !holdBodyForScreening(screening, route: route, head: head, facts: facts, exchange: exchange) {
+            return
+        }
+        if exchange.heldForScreening == nil { callUpstream(route: route, exchange: exchange) }
+    }
+
+    /// The upstream call proper, once everything about the request has been admitted.
+    func callUpstream(route: RouteEntry, exchange: Exchange) {
         if let limiter = route.limiter, let shared = limiter.shared {
             admitThroughSharedStore(limiter, shared, exchange: exchange)
         } else {
@@ -148,6 +157,11 @@ extension ProxyHandler {
         guard let hit = screening.policy.screen(target: Substring(head.uri), header: { head.headers.first(name: $0) }) else {
             return true
         }
+        return passes(after: hit, screening, exchange: exchange)
+    }
+
+    /// Counts, logs and (unless the route only logs) refuses a screening hit; true when the request may go on.
+    private func passes(after hit: RequestScreening.Hit, _ screening: RouteScreening, exchange: Exchange) -> Bool {
         screening.count(hit)
         runtime.protection?.record(.screened, client: exchange.clientIP)
         let blocking = screening.policy.action == .block
@@ -172,5 +186,69 @@ extension ProxyHandler {
             return
         }
         exchange.sentParts.append(part)
+    }
+
+    // MARK: body screening
+
+    /// Decides whether the body must be judged before the upstream is called: form and JSON bodies
+    /// on a route that screens them. Returns false when the request was answered here (a declared
+    /// length already over the inspection limit on a route that rejects those).
+    private func holdBodyForScreening(
+        _ screening: RouteScreening, route: RouteEntry, head: HTTPRequestHead, facts: RequestHeaderFacts, exchange: Exchange
+    ) -> Bool {
+        guard screening.bodyLimit > 0, exchange.hasBody,
+            let grammar = BodyScreening.grammar(contentType: head.headers.first(name: "content-type"))
+        else { return true }
+        if let declared = facts.declaredLength, declared > screening.bodyLimit {
+            return admitsOversizedBody(screening, exchange: exchange, size: declared)
+        }
+        exchange.heldForScreening = HeldBody(route: route, screening: screening, grammar: grammar)
+        exchange.phase = .connecting  // parts queue in `pending` until the verdict
+        return true
+    }
+
+    /// A body grew past the inspection limit while held: refuse it, or stop holding and forward.
+    func heldBodyOverflowed(_ exchange: Exchange) {
+        guard let held = exchange.heldForScreening else { return }
+        exchange.heldForScreening = nil
+        if admitsOversizedBody(held.screening, exchange: exchange, size: exchange.pendingBytes) {
+            callUpstream(route: held.route, exchange: exchange)
+        } else {
+            exchange.pending.removeAll()
+        }
+    }
+
+    /// The whole held body has arrived: judge it, then call the upstream or answer 403.
+    func screenHeldBody(_ exchange: Exchange) {
+        guard let held = exchange.heldForScreening else { return }
+        exchange.heldForScreening = nil
+        var body = ByteBuffer()
+        body.reserveCapacity(exchange.pendingBytes)
+        for case .body(.byteBuffer(var part)) in exchange.pending { body.writeBuffer(&part) }
+        let hit = body.withUnsafeReadableBytes { held.screening.body.screen(body: $0, grammar: held.grammar) }
+        if let hit, !passes(after: hit, held.screening, exchange: exchange) {
+            exchange.pending.removeAll()
+            return
+        }
+        callUpstream(route: held.route, exchange: exchange)
+    }
+
+    private func admitsOversizedBody(_ screening: RouteScreening, exchange: Exchange, size: Int) -> Bool {
+        runtime.logger.warning("request body over the screening limit", metadata: [
+            "event": "screen_body_oversize", "request_id": .string(exchange.requestID), "route": .string(exchange.routeLabel),
+            "bytes": .stringConvertible(size), "limit": .stringConvertible(screening.bodyLimit),
+            "action": .string(screening.rejectsOversizedBody ? "rejected" : "passed uninspected"),
+        ])
+        guard screening.rejectsOversizedBody else {
+            screening.uninspected.increment()
+            return true
+        }
+        respondProblem(
+            BulwarkError(
+                ErrorCatalog.bodyTooLarge,
+                "This route inspects request bodies up to \(screening.bodyLimit) bytes; send a smaller body.",
+                internalDetail: "body of \(size) bytes over the screening limit"),
+            exchange: exchange, closeConnection: !exchange.requestComplete)
+        return false
     }
 }

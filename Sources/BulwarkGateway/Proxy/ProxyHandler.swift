@@ -192,6 +192,9 @@ final class ProxyHandler: ChannelDuplexHandler {
                 return
             }
             forward(.body(.byteBuffer(buffer)), exchange: exchange, bytes: buffer.readableBytes)
+            if let held = exchange.heldForScreening, exchange.pendingBytes > held.screening.bodyLimit {
+                heldBodyOverflowed(exchange)
+            }
         }
     }
 
@@ -207,6 +210,7 @@ final class ProxyHandler: ChannelDuplexHandler {
             }
         case .connecting, .streaming:
             forward(.end(nil), exchange: exchange, bytes: 0)
+            if exchange.heldForScreening != nil { screenHeldBody(exchange) }
             if exchange.isFinished { finish(exchange) }
         }
         if self.exchange == nil { drainPipelined() }
@@ -249,7 +253,9 @@ final class ProxyHandler: ChannelDuplexHandler {
         guard let exchange else { return false }
         switch exchange.phase {
         case .local: return false
-        case .connecting: return exchange.pendingBytes >= Self.pendingLimit
+        // A body held for screening is bounded by the route's inspection limit, and must be read
+        // to its end (or past the limit) before anything else can happen.
+        case .connecting: return exchange.heldForScreening == nil && exchange.pendingBytes >= Self.pendingLimit
         case .streaming: return !(exchange.upstream?.isWritable ?? true)
         }
     }
