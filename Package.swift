@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -64,7 +66,9 @@ let package = Package(
         ),
         .target(
             name: "BulwarkSecurity",
-            dependencies: ["BulwarkCore", .product(name: "JWTKit", package: "jwt-kit")],
+            dependencies: [
+                "BulwarkCore", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             // Debug builds count the bytes scanners read, so fuzz tests can assert bounded work.
             swiftSettings: strict + [.define("BULWARK_STEP_COUNT", .when(configuration: .debug))]
         ),
@@ -73,7 +77,11 @@ let package = Package(
             dependencies: [
                 "BulwarkCore",
                 "BulwarkResilience",
+                "BulwarkSecurity",
+                "BulwarkTelemetry",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
@@ -149,6 +157,7 @@ let package = Package(
                 "BulwarkCore",
                 "BulwarkGateway",
                 "BulwarkSecurity",
+                "BulwarkStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -189,7 +198,8 @@ let package = Package(
         .testTarget(
             name: "BulwarkStoreTests",
             dependencies: [
-                "BulwarkStore", "BulwarkResilience", "BulwarkCore", "BulwarkTesting",
+                "BulwarkStore", "BulwarkResilience", "BulwarkCore", "BulwarkTesting", "BulwarkSecurity", "BulwarkTelemetry",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -70,6 +70,17 @@ let package = Package(
             dependencies: [.product(name: "BulwarkResilience", package: "Bulwark")],
             path: "Sources/RateLimitPeers"
         ),
+        // Durable audit-trail appends per second with group commit.
+        .executableTarget(
+            name: "trail-bench",
+            dependencies: [
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkStore", package: "Bulwark"),
+                .product(name: "BulwarkTelemetry", package: "Bulwark"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/TrailBench"
+        ),
         // Screening and secret-scanning MB/s for scripts/bench/security-peers (libinjection, detect-secrets).
         .executableTarget(
             name: "security-peers-swift",

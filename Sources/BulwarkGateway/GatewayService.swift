@@ -30,6 +30,8 @@ public final class GatewayService: Service, Sendable {
     private let storeTask = Mutex<Task<Void, Never>?>(nil)
     /// Applies other replicas' breaker changes, when the state URL is PostgreSQL.
     private let breakerSyncTask = Mutex<Task<Void, Never>?>(nil)
+    /// Re-reads API keys from the state store, when a route authenticates with them.
+    private let keyRefreshTask = Mutex<Task<Void, Never>?>(nil)
     private let sample: SampleUpstream?
     private let onListening: @Sendable (SocketAddress) async -> Void
     private let tracer: (any Tracer)?
@@ -83,9 +85,11 @@ public final class GatewayService: Service, Sendable {
             logger.notice("drained", metadata: ["complete": "\(finished)"])
             _ = await shutdown.runAll()
             breakerSyncTask.withLock { $0?.cancel() }
+            keyRefreshTask.withLock { $0?.cancel() }
             storeTask.withLock { $0?.cancel() }
         } catch {
             breakerSyncTask.withLock { $0?.cancel() }
+            keyRefreshTask.withLock { $0?.cancel() }
             storeTask.withLock { $0?.cancel() }
             try? await group.shutdownGracefully()
             throw error
@@ -116,6 +120,7 @@ public final class GatewayService: Service, Sendable {
         }
         let shared = try await sharedRateLimits()
         let jwt = try await jwtVerifier()
+        let apiKeys = try await apiKeyVerifier()
         var routes: [RouteEntry] = []
         var routeLimiters: [(String, RouteLimiter)] = []
         for (routeIndex, route) in config.routes.enumerated() {
@@ -133,13 +138,15 @@ public final class GatewayService: Service, Sendable {
                 }
             }
             if route.auth == "jwt" { entry.jwt = jwt }
+            if route.auth == "api-key" { entry.apiKeys = apiKeys }
             if !route.screen.isEmpty {
                 entry.screening = RouteScreening(
                     route: route.pattern.pattern, classes: route.screen, action: route.screenAction,
                     headers: route.screenHeaders, bodyLimit: route.screenBodyLimit,
                     rejectsOversizedBody: route.screenBodyOversize == "reject", metrics: metrics.factory)
             }
-            let userLimits = route.limits.filter { $0.per == "user" }
+            // The client identity: the token's subject on jwt routes, the key's id on api-key routes.
+            let userLimits = route.limits.filter { $0.per == "user" || $0.per == "key" }
             if !userLimits.isEmpty {
                 do {
                     entry.userLimiter = try RouteLimiter(route: route.pattern.pattern, limits: userLimits, metrics: metrics.factory)
@@ -214,6 +221,19 @@ public final class GatewayService: Service, Sendable {
                     output: "shared rate-limit store unreachable; failing \(shared.failOpen ? "open" : "closed")")
         })
         return shared
+    }
+
+    /// The key snapshot `auth: api-key` routes share, loaded from the state store and refreshed
+    /// every `auth.api-key.refresh`. A store that cannot be read at start-up leaves the snapshot
+    /// empty (every key refused, never every request admitted) until it can.
+    private func apiKeyVerifier() async throws -> APIKeyVerifier? {
+        guard config.routes.contains(where: { $0.auth == "api-key" }) else { return nil }
+        let refresher = APIKeyRefresher(state: try StateURL(parsing: config.state), logger: logger)
+        await refresher.refresh()
+        let interval = config.apiKeys.refresh
+        keyRefreshTask.withLock { $0 = Task { await refresher.run(every: interval) } }
+        health.register(refresher.healthCheck())
+        return refresher.verifier
     }
 
     /// The verifier `auth: jwt` routes share, built from `auth.jwt`; a key that cannot be read

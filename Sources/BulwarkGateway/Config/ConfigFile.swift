@@ -9,6 +9,7 @@ struct ConfigFile {
     var upstreams: [UpstreamConfig] = []
     var protection = ProtectionConfig()
     var jwt: JWTConfig?
+    var apiKeys: APIKeyAuthConfig?
     var routes: [RouteConfig] = []
     var trustedProxies: [String] = []
     var notYetEnforced: [String] = []
@@ -58,7 +59,7 @@ struct ConfigFile {
             case "protection":
                 file.protection = try parseProtection(value)
             case "auth":
-                file.jwt = try parseAuth(value)
+                (file.jwt, file.apiKeys) = try parseAuth(value)
             default:
                 throw unknown(name, at: nil, allowed: [
                     "listen", "state", "state-failure", "upstreams", "routes", "protection", "auth", "logging", "admin", "tracing", "trusted-proxies",
@@ -169,8 +170,6 @@ struct ConfigFile {
             case "limits":
                 for (index, limitNode) in try sequence(value, key: fieldKey).enumerated() {
                     let limit = try parseLimit(limitNode, key: "\(fieldKey)[\(index)]")
-                    // Per-key limits need API keys, which a later version brings.
-                    if limit.per == "key" { file.notYetEnforced.append("\(fieldKey)[\(index)]") }
                     limits.append(limit)
                 }
             case "screen":
@@ -185,10 +184,7 @@ struct ConfigFile {
                 let text = try scalar(value, key: fieldKey)
                 switch text {
                 case "jwt": auth = "jwt"
-                case "api-key":
-                    // Refused rather than ignored: a route that asks for authentication must never
-                    // be served without it.
-                    throw ConfigError(key: fieldKey, "api-key authentication needs the key store, which this version does not have yet; use jwt")
+                case "api-key": auth = "api-key"
                 default: throw ConfigError(key: fieldKey, "'\(text)' is not jwt or api-key")
                 }
             case "screen-action":
@@ -269,10 +265,24 @@ struct ConfigFile {
         return RateLimitConfig(per: per, count: rate.count, perSeconds: rate.perSeconds, burst: burst)
     }
 
-    private static func parseAuth(_ node: Node) throws -> JWTConfig? {
+    private static func parseAuth(_ node: Node) throws -> (JWTConfig?, APIKeyAuthConfig?) {
         var jwt: JWTConfig?
+        var apiKeys: APIKeyAuthConfig?
         for (field, value) in try mapping(node, key: "auth") {
-            guard field == "jwt" else { throw unknown(field, at: "auth", allowed: ["jwt"]) }
+            if field == "api-key" {
+                var config = APIKeyAuthConfig()
+                for (keyField, keyValue) in try mapping(value, key: "auth.api-key") {
+                    guard keyField == "refresh" else { throw unknown(keyField, at: "auth.api-key", allowed: ["refresh"]) }
+                    let refresh = try duration(keyValue, key: "auth.api-key.refresh")
+                    guard refresh >= .milliseconds(100), refresh <= .seconds(3600) else {
+                        throw ConfigError(key: "auth.api-key.refresh", "must be between 100ms and 1h")
+                    }
+                    config.refresh = refresh
+                }
+                apiKeys = config
+                continue
+            }
+            guard field == "jwt" else { throw unknown(field, at: "auth", allowed: ["jwt", "api-key"]) }
             var config = JWTConfig()
             for (jwtField, jwtValue) in try mapping(value, key: "auth.jwt") {
                 let jwtKey = "auth.jwt.\(jwtField)"
@@ -289,7 +299,7 @@ struct ConfigFile {
             }
             jwt = config
         }
-        return jwt
+        return (jwt, apiKeys)
     }
 
     private static func parseProtection(_ node: Node) throws -> ProtectionConfig {

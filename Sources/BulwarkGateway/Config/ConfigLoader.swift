@@ -136,9 +136,13 @@ public enum ConfigLoader {
         config.routes = file.routes
         config.protection = file.protection
         config.jwt = file.jwt
+        if let apiKeys = file.apiKeys { config.apiKeys = apiKeys }
         if var jwt = config.jwt, let secret = jwt.secret {
             jwt.secret = try resolveSecretReference(secret, key: "auth.jwt.secret", environment: environment)
             config.jwt = jwt
+        }
+        if let index = config.routes.firstIndex(where: { $0.auth != "api-key" && $0.limits.contains { $0.per == "key" } }) {
+            throw ConfigError(key: "routes[\(index)].limits", "per: key limits need auth: api-key on the route (the key is the client)")
         }
         if let index = config.routes.firstIndex(where: { $0.auth != "jwt" && $0.limits.contains { $0.per == "user" } }) {
             throw ConfigError(key: "routes[\(index)].limits", "per: user limits need auth: jwt on the route (the user is the token's subject)")

@@ -25,6 +25,8 @@ public struct GatewayConfig: Sendable {
     public var tracing = "off"
     /// How `auth: jwt` routes verify tokens (`auth.jwt` in the file).
     public var jwt: JWTConfig?
+    /// How `auth: api-key` routes follow the key store (`auth.api-key`).
+    public var apiKeys = APIKeyAuthConfig()
     /// DDoS blocking and abuse detection; off unless configured.
     public var protection = ProtectionConfig()
     public var adminKey: String?
@@ -188,3 +190,10 @@ public struct LoggingConfig: Sendable, Hashable {
     public var access: Bool = true
 }
 
+/// `auth.api-key`: keys are created with `bulwark keys` into the state store; each gateway keeps a
+/// snapshot of the valid ones and re-reads the store this often, so a revocation takes effect
+/// within one interval on every replica.
+public struct APIKeyAuthConfig: Sendable, Hashable {
+    public var refresh: Duration = .seconds(2)
+    public init() {}
+}

@@ -51,15 +51,35 @@ extension ProxyHandler {
         }
     }
 
-    private func refuseAuthentication(exchange: Exchange, error: String, reason: String) {
+    /// Routes with `auth: api-key`: the key comes in `X-API-Key` or as a bearer token and is
+    /// checked against the in-memory snapshot, synchronously. The key's id becomes the client
+    /// identity (`user_id` in logs, the key for `per: key` limits).
+    func authenticate(_ keys: APIKeyVerifier, head: HTTPRequestHead, exchange: Exchange) -> Bool {
+        let presented = head.headers.first(name: "x-api-key") ?? BearerToken.parse(head.headers.first(name: "authorization"))
+        switch keys.verify(presented) {
+        case .success(let identity):
+            exchange.userID = "key:" + identity.id
+            return true
+        case .failure(let failure):
+            refuseAuthentication(
+                exchange: exchange, error: failure == .missing ? "invalid_request" : "invalid_token", reason: failure.rawValue,
+                scheme: "ApiKey", suggestion: "Send a valid key as 'X-API-Key: <key>' or 'Authorization: Bearer <key>'.")
+            return false
+        }
+    }
+
+    private func refuseAuthentication(
+        exchange: Exchange, error: String, reason: String, scheme: String = "Bearer",
+        suggestion: String = "Send a valid token as 'Authorization: Bearer <token>'."
+    ) {
         runtime.protection?.record(.authFailure, client: exchange.clientIP)
         runtime.logger.warning("authentication failed", metadata: [
             "event": "auth_failure", "request_id": .string(exchange.requestID), "route": .string(exchange.routeLabel),
             "reason": .string(reason), "client_ip": .string(exchange.clientIP),
         ])
-        exchange.extraHeaders.append(("WWW-Authenticate", "Bearer realm=\"bulwark\", error=\"\(error)\""))
+        exchange.extraHeaders.append(("WWW-Authenticate", "\(scheme) realm=\"bulwark\", error=\"\(error)\""))
         respondProblem(
-            BulwarkError(ErrorCatalog.unauthorized, "Authentication failed: \(reason).", suggestion: "Send a valid token as 'Authorization: Bearer <token>'."),
+            BulwarkError(ErrorCatalog.unauthorized, "Authentication failed: \(reason).", suggestion: suggestion),
             exchange: exchange)
     }
 }

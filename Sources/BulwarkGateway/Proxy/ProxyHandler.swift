@@ -164,6 +164,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.routeLabel = route.pattern.pattern
         exchange.upstreamIndex = route.upstreamIndex
         exchange.maxBody = route.maxBody
+        if let keys = route.apiKeys, !authenticate(keys, head: head, exchange: exchange) { return }
         if let verifier = route.jwt {
             authenticate(verifier, route: route, head: head, facts: facts, proto: proto, exchange: exchange)
             return

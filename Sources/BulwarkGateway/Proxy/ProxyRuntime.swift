@@ -29,6 +29,8 @@ struct RouteEntry: Sendable {
     var screening: RouteScreening?
     /// Set for `auth: jwt` routes.
     var jwt: JWTVerifier?
+    /// Set for `auth: api-key` routes.
+    var apiKeys: APIKeyVerifier?
 }
 
 /// Everything the per-connection handlers share, immutable after start-up so any event loop can

@@ -1,0 +1,67 @@
+import BulwarkCore
+import BulwarkOps
+import BulwarkSecurity
+import BulwarkStore
+import Logging
+import Synchronization
+
+/// Keeps the gateway's API key snapshot in step with the state store: a read at start-up, then one
+/// per interval. A store that cannot be read leaves the last snapshot in place (at start-up: none,
+/// so every key is refused rather than every request admitted) and turns a health check to warn.
+final class APIKeyRefresher: Sendable {
+    let verifier = APIKeyVerifier()
+    private let state: StateURL
+    private let logger: Logger
+    private let stores = Mutex<StateStores?>(nil)
+    private let failures = Atomic<Int>(0)
+    private let everRead = Atomic<Bool>(false)
+
+    init(state: StateURL, logger: Logger) {
+        self.state = state
+        self.logger = logger
+    }
+
+    /// One read of the store into the snapshot.
+    func refresh() async {
+        do {
+            let open: StateStores
+            if let existing = stores.withLock({ $0 }) {
+                open = existing
+            } else {
+                open = try await StateStores.open(state, logger: logger)
+                stores.withLock { $0 = open }
+            }
+            verifier.replace(with: try await open.apiKeys.list())
+            if failures.exchange(0, ordering: .relaxed) > 0 {
+                logger.notice("API key store readable again", metadata: ["keys": "\(verifier.count)"])
+            }
+            everRead.store(true, ordering: .relaxed)
+        } catch {
+            if failures.add(1, ordering: .relaxed).oldValue == 0 {
+                logger.error("API key store unreadable; keeping the last snapshot", metadata: [
+                    "error": "\(String(reflecting: error))", "keys": "\(verifier.count)",
+                ])
+            }
+        }
+    }
+
+    /// Refreshes until cancelled, then closes the store.
+    func run(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
+            await refresh()
+        }
+        stores.withLock { $0?.close() }
+    }
+
+    func healthCheck() -> HealthCheck {
+        HealthCheck(name: "auth:api-keys:readable", critical: false) { [self] in
+            let count = Double(verifier.count)
+            if failures.load(ordering: .relaxed) == 0 && everRead.load(ordering: .relaxed) {
+                return HealthCheckResult(status: .pass, observedValue: count)
+            }
+            return HealthCheckResult(status: .warn, observedValue: count, output: "API key store unreadable; serving the last snapshot")
+        }
+    }
+}

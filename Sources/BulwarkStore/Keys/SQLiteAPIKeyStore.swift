@@ -1,0 +1,54 @@
+import BulwarkSecurity
+import Foundation
+import GRDB
+
+/// API key records in the embedded state file, for a single gateway and the `bulwark keys` CLI.
+public final class SQLiteAPIKeyStore: APIKeyStore {
+    private let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    public func migrate() async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS bulwark_api_keys (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    digest BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                )
+                """)
+        }
+    }
+
+    public func insert(_ record: APIKeyRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO bulwark_api_keys (id, name, digest, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [record.id, record.name, Data(record.digest), record.createdAt, record.revokedAt])
+        }
+    }
+
+    public func list() async throws -> [APIKeyRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, digest, created_at, revoked_at FROM bulwark_api_keys ORDER BY created_at DESC, id")
+                .map { row in
+                    let digest: Data = row["digest"]
+                    return APIKeyRecord(
+                        id: row["id"], name: row["name"], digest: Array(digest), createdAt: row["created_at"],
+                        revokedAt: row["revoked_at"])
+                }
+        }
+    }
+
+    public func revoke(id: String, now: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE bulwark_api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
+            return db.changesCount > 0
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import BulwarkSecurity
+import GRDB
+import Logging
+import PostgresNIO
+
+/// The durable stores behind one state URL, opened together so a process holds one SQLite pool or
+/// one PostgreSQL client whatever it reads. For PostgreSQL the client runs until `close()`.
+public final class StateStores: Sendable {
+    public let apiKeys: any APIKeyStore
+    /// Set for `sqlite:` URLs.
+    public let sqlite: DatabasePool?
+    /// Set for `postgres://` URLs.
+    public let postgres: PostgresClient?
+    private let clientTask: Task<Void, Never>?
+
+    /// Opens the state and creates missing tables. An unreachable database or unwritable file is
+    /// a `BulwarkError` naming it.
+    public static func open(_ url: StateURL, logger: Logger = Logger(label: "bulwark.store")) async throws -> StateStores {
+        switch url {
+        case .sqlite(let path):
+            let pool = try SQLiteDatabase.open(path: path)
+            let stores = StateStores(apiKeys: SQLiteAPIKeyStore(pool: pool), sqlite: pool, postgres: nil, clientTask: nil)
+            try await stores.apiKeys.migrate()
+            return stores
+        case .postgres(let location):
+            let client = location.makeClient(maximumConnections: 4, logger: logger)
+            let task = Task { await client.run() }
+            let stores = StateStores(
+                apiKeys: PostgresAPIKeyStore(client: client, logger: logger), sqlite: nil, postgres: client, clientTask: task)
+            do {
+                try await stores.apiKeys.migrate()
+            } catch {
+                stores.close()
+                throw error
+            }
+            return stores
+        }
+    }
+
+    private init(apiKeys: any APIKeyStore, sqlite: DatabasePool?, postgres: PostgresClient?, clientTask: Task<Void, Never>?) {
+        self.apiKeys = apiKeys
+        self.sqlite = sqlite
+        self.postgres = postgres
+        self.clientTask = clientTask
+    }
+
+    /// Stops the PostgreSQL client; SQLite closes when the pool is released.
+    public func close() {
+        clientTask?.cancel()
+    }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import BulwarkCore
+import BulwarkSecurity
+import BulwarkStore
+import Foundation
+
+/// `bulwark keys`: issue, list and revoke the API keys `auth: api-key` routes accept. Keys live
+/// hashed in the state store the gateway reads (SQLite file or shared PostgreSQL); a running
+/// gateway picks changes up within its refresh interval.
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create, list and revoke API keys (stored hashed in the state store).",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    struct StateOption: ParsableArguments {
+        @Option(help: "State store: sqlite:PATH or postgres://user@host:port/db (default: $BULWARK_STATE or sqlite:.bulwark/state.sqlite).")
+        var state: String?
+
+        func open() async throws -> StateStores {
+            let text = state ?? ProcessInfo.processInfo.environment["BULWARK_STATE"] ?? "sqlite:.bulwark/state.sqlite"
+            do {
+                return try await StateStores.open(try StateURL(parsing: text))
+            } catch let error as BulwarkError {
+                throw CLIFailure("state store: \(error.userMessage)")
+            } catch {
+                throw CLIFailure("state store unreachable: \(error)")
+            }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue a key; it is printed once and cannot be shown again.")
+
+        @Option(help: "Who or what the key is for (shown in lists and logs).")
+        var name: String
+
+        @OptionGroup var state: StateOption
+
+        func run() async throws { try await CLIFailure.report("bulwark keys create") { try await create() } }
+
+        private func create() async throws {
+            guard !name.isEmpty, name.utf8.count <= 200, !name.contains(where: \.isNewline) else {
+                throw CLIFailure("--name must be 1 to 200 characters on one line")
+            }
+            let stores = try await state.open()
+            defer { stores.close() }
+            let key = APIKey.generate()
+            let record = APIKeyRecord(
+                id: key.id, name: name, digest: APIKey.digest(key.plaintext), createdAt: Int64(Date().timeIntervalSince1970))
+            try await CLIFailure.wrap("cannot store the key") { try await stores.apiKeys.insert(record) }
+            print(key.plaintext)
+            FileHandle.standardError.write(Data("created key \(key.id) for \"\(name)\"; store it now, it is not shown again\n".utf8))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys (ids and names, never secrets).")
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+
+        @OptionGroup var state: StateOption
+
+        func run() async throws { try await CLIFailure.report("bulwark keys list") { try await list() } }
+
+        private func list() async throws {
+            let stores = try await state.open()
+            defer { stores.close() }
+            let records = try await CLIFailure.wrap("cannot read keys") { try await stores.apiKeys.list() }
+            switch format {
+            case .json:
+                let rows: [[String: Any]] = records.map { record in
+                    var row: [String: Any] = [
+                        "id": record.id, "name": record.name, "created_at": Self.timestamp(record.createdAt),
+                        "status": record.isRevoked ? "revoked" : "active",
+                    ]
+                    if let revoked = record.revokedAt { row["revoked_at"] = Self.timestamp(revoked) }
+                    return row
+                }
+                let data = try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            case .text:
+                if records.isEmpty { print("no keys") }
+                for record in records {
+                    let status = record.revokedAt.map { "revoked \(Self.timestamp($0))" } ?? "active"
+                    print("\(record.id)  \(Self.timestamp(record.createdAt))  \(status)  \(record.name)")
+                }
+            }
+        }
+
+        static func timestamp(_ seconds: Int64) -> String {
+            let formatter = ISO8601DateFormatter()
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by id; gateways refuse it within their refresh interval.")
+
+        @Argument(help: "The key's id (the 12 hex digits after bwk_).")
+        var id: String
+
+        @OptionGroup var state: StateOption
+
+        func run() async throws { try await CLIFailure.report("bulwark keys revoke") { try await revoke() } }
+
+        private func revoke() async throws {
+            let stores = try await state.open()
+            defer { stores.close() }
+            let revoked = try await CLIFailure.wrap("cannot revoke") {
+                try await stores.apiKeys.revoke(id: id, now: Int64(Date().timeIntervalSince1970))
+            }
+            guard revoked else { throw CLIFailure("no active key with id \(id)") }
+            print("revoked \(id)")
+        }
+    }
+}
+
+/// A one-line message on stderr and exit status 1.
+struct CLIFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+
+    /// Runs a command's body; a failure becomes `<command>: <message>` on stderr and exit 1.
+    static func report(_ command: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as CLIFailure {
+            FileHandle.standardError.write(Data("\(command): \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func wrap<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as CLIFailure {
+            throw error
+        } catch let error as BulwarkError {
+            throw CLIFailure("\(what): \(error.userMessage)")
+        } catch {
+            throw CLIFailure("\(what): \(error)")
+        }
+    }
+}
