@@ -118,6 +118,11 @@ public final class GatewayService: Service, Sendable {
             health.register(UpstreamProbe.check(name: upstream.name, address: address, group: group))
             if let breaker = target.resilience.breaker { health.register(BreakerHealth.check(breaker)) }
         }
+        let audit = GatewayAudit(config: config.audit, state: try StateURL(parsing: config.state), logger: logger, metrics: metrics)
+        try await audit.start(health: health)
+        let recorder = config.audit.enabled ? audit.recorder : nil
+        if recorder != nil { audit.observe(breakers) }
+        shutdown.register("close audit trail", timeout: .seconds(5)) { await audit.close() }
         let shared = try await sharedRateLimits()
         let jwt = try await jwtVerifier()
         let apiKeys = try await apiKeyVerifier()
@@ -159,11 +164,13 @@ public final class GatewayService: Service, Sendable {
         if routes.contains(where: { ($0.screening?.bodyLimit ?? 1) == 0 }) {
             logger.notice("screen-body: off on a screened route: its request bodies are not inspected")
         }
-        let protection = try GatewayProtection(config: config.protection, logger: logger, metrics: metrics.factory)
+        let protection = try GatewayProtection(
+            config: config.protection, logger: logger, metrics: metrics.factory, audit: recorder)
         let control = ControlResponder(
             health: health, drain: drain, metrics: metrics, version: version,
             admin: AdminResponder(
-                key: config.adminKey, breakers: breakers, security: protection.securityState(routeLimiters: routeLimiters)))
+                key: config.adminKey, breakers: breakers, security: protection.securityState(routeLimiters: routeLimiters),
+                audit: recorder))
         var accessLogger = Logger(label: "bulwark.access")
         accessLogger.logLevel = logger.logLevel
         let runtime = ProxyRuntime(
@@ -172,7 +179,7 @@ public final class GatewayService: Service, Sendable {
             accessLog: AccessLogger(logger: accessLogger, enabled: config.logging.access),
             metrics: RequestMetrics(factory: metrics.factory), control: control, logger: logger,
             clientIdleTimeout: config.clientIdleTimeout.timeAmount, maxConnections: config.maxConnections,
-            protection: protection.isActive ? protection : nil, tracer: tracer)
+            protection: protection.isActive ? protection : nil, tracer: tracer, audit: recorder)
         let server = try await GatewayServer.start(host: config.host, port: config.port, group: group, runtime: runtime)
         logger.notice("listening", metadata: [
             "address": "\(server.localAddress?.description ?? "?")",

@@ -7,7 +7,7 @@ import HTTPTypes
 extension AdminResponder {
     func respondSecurity(
         method: HTTPRequest.Method, path: String, segments: [Substring], requestID: String
-    ) -> LocalResponse? {
+    ) async -> LocalResponse? {
         if path == "/health/security" {
             guard method == .get || method == .head else { return methodNotAllowed(path: path, allow: "GET, HEAD", requestID: requestID) }
             return healthSecurity()
@@ -21,12 +21,20 @@ extension AdminResponder {
             return methodNotAllowed(path: path, allow: "GET", requestID: requestID)
         case (.delete, 3):
             let client = PercentDecoding.decodeLenient(String(segments[2]))
-            let cleared = isBlocks ? (security?.unblock(client) ?? false) : (security?.abuse?.clear(client) ?? false)
-            guard cleared else {
+            let present = isBlocks ? security?.blocks.remaining(client) != nil : security?.abuse?.isFlagged(client) ?? false
+            guard present else {
                 return .problem(
                     BulwarkError(ErrorCatalog.notFound, isBlocks ? "\(client) is not blocked." : "\(client) is not flagged."),
                     requestID: requestID, path: path)
             }
+            if let refusal = await recordDurably(
+                isBlocks ? "ip.unblock" : "flag.clear", resource: (isBlocks ? "ip:" : "client:") + client, requestID: requestID,
+                path: path)
+            {
+                return refusal
+            }
+            // Lapsed meanwhile or not, the client is now neither blocked nor flagged.
+            _ = isBlocks ? (security?.unblock(client) ?? false) : (security?.abuse?.clear(client) ?? false)
             var out = "{"
             JSONText.appendMember(isBlocks ? "ip" : "client", client, to: &out, first: true)
             out += isBlocks ? ",\"unblocked\":true}" : ",\"cleared\":true}"

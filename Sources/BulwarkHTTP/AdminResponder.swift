@@ -1,5 +1,6 @@
 import BulwarkCore
 import BulwarkResilience
+import BulwarkTelemetry
 import HTTPTypes
 
 /// The operator routes under `/admin/`: breaker listing and reset. Every request must carry the
@@ -9,11 +10,15 @@ public struct AdminResponder: Sendable {
     public let breakers: CircuitBreakerRegistry
     /// Blocks, flags and limiters; nil when nothing protects clients.
     public let security: SecurityState?
+    /// Where admin actions and refused admin requests are recorded; with one, a change is made and
+    /// acknowledged only after its event is durable.
+    public let audit: AuditRecorder?
 
-    public init(key: String?, breakers: CircuitBreakerRegistry, security: SecurityState? = nil) {
+    public init(key: String?, breakers: CircuitBreakerRegistry, security: SecurityState? = nil, audit: AuditRecorder? = nil) {
         self.key = key.flatMap { $0.isEmpty ? nil : $0 }
         self.breakers = breakers
         self.security = security
+        self.audit = audit
     }
 
     /// `/admin/...` and `/health/security`, which shows client data and so needs the key too.
@@ -22,8 +27,8 @@ public struct AdminResponder: Sendable {
     }
 
     public func respond(
-        method: HTTPRequest.Method, path: Substring, authorization: String?, requestID: String
-    ) -> LocalResponse {
+        method: HTTPRequest.Method, path: Substring, authorization: String?, requestID: String, client: String = "unknown"
+    ) async -> LocalResponse {
         let pathText = String(path)
         guard let key else {
             return .problem(
@@ -33,6 +38,9 @@ public struct AdminResponder: Sendable {
                 requestID: requestID, path: pathText)
         }
         guard let presented = BearerToken.parse(authorization), AdminKey.matches(presented, key) else {
+            audit?.record(AuditEvent(
+                actor: "client:\(client)", action: "admin.auth", resource: pathText, outcome: .denied,
+                details: ["method": method.rawValue], requestID: requestID))
             var response = LocalResponse.problem(
                 BulwarkError(
                     ErrorCatalog.unauthorized, "This route needs the admin key.",
@@ -42,7 +50,7 @@ public struct AdminResponder: Sendable {
             return response
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        if let response = respondSecurity(method: method, path: pathText, segments: segments, requestID: requestID) {
+        if let response = await respondSecurity(method: method, path: pathText, segments: segments, requestID: requestID) {
             return response
         }
         switch (method, segments.count) {
@@ -57,12 +65,31 @@ public struct AdminResponder: Sendable {
                     BulwarkError(ErrorCatalog.notFound, "There is no breaker named \(name)."),
                     requestID: requestID, path: pathText)
             }
+            if let refusal = await recordDurably("breaker.reset", resource: "breaker:\(name)", requestID: requestID, path: pathText) {
+                return refusal
+            }
             breaker.reset()
             return .json(.ok, BreakerJSON.one(breaker.statistics))
         case (_, 4) where segments[1] == "breakers" && segments[3] == "reset":
             return methodNotAllowed(path: pathText, allow: "POST", requestID: requestID)
         default:
             return .problem(BulwarkError(ErrorCatalog.notFound, "No admin route \(pathText)."), requestID: requestID, path: pathText)
+        }
+    }
+
+    /// Records an admin action before it is carried out; when the trail cannot take it, the action
+    /// is not carried out and the answer is 503 (no unaudited change).
+    func recordDurably(_ action: String, resource: String, requestID: String, path: String) async -> LocalResponse? {
+        guard let audit else { return nil }
+        do {
+            try await audit.durable(AuditEvent(actor: "admin", action: action, resource: resource, outcome: .success, requestID: requestID))
+            return nil
+        } catch {
+            return .problem(
+                BulwarkError(
+                    ErrorCatalog.resourceExhausted, "The audit trail cannot record this action right now, so it was not carried out.",
+                    internalDetail: "audit append failed: \(error)", retryAfterSeconds: 5),
+                requestID: requestID, path: path)
         }
     }
 

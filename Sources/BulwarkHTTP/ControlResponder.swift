@@ -38,12 +38,12 @@ public struct ControlResponder: Sendable {
 
     /// Answers a control route; nil when `path` is not one.
     public func respond(
-        method: HTTPRequest.Method, path: Substring, requestID: String, authorization: String? = nil
+        method: HTTPRequest.Method, path: Substring, requestID: String, authorization: String? = nil, client: String = "unknown"
     ) async -> LocalResponse? {
         guard Self.handles(path: path) else { return nil }
         if AdminResponder.handles(path: path) {
             guard let admin else { return nil }
-            return admin.respond(method: method, path: path, authorization: authorization, requestID: requestID)
+            return await admin.respond(method: method, path: path, authorization: authorization, requestID: requestID, client: client)
         }
         guard method == .get || method == .head else {
             var response = LocalResponse.problem(

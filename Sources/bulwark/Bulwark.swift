@@ -6,6 +6,6 @@ struct Bulwark: AsyncParsableCommand {
         commandName: "bulwark",
         abstract: "Production hardening for HTTP services: a hardening gateway and operator tools.",
         version: BulwarkVersionText.value,
-        subcommands: [Serve.self, Audit.self, Screen.self, Errors.self, Keys.self]
+        subcommands: [Serve.self, Audit.self, Screen.self, Errors.self, Keys.self, Trail.self]
     )
 }

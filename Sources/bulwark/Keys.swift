@@ -2,6 +2,7 @@ import ArgumentParser
 import BulwarkCore
 import BulwarkSecurity
 import BulwarkStore
+import BulwarkTelemetry
 import Foundation
 
 /// `bulwark keys`: issue, list and revoke the API keys `auth: api-key` routes accept. Keys live
@@ -16,6 +17,22 @@ struct Keys: AsyncParsableCommand {
     struct StateOption: ParsableArguments {
         @Option(help: "State store: sqlite:PATH or postgres://user@host:port/db (default: $BULWARK_STATE or sqlite:.bulwark/state.sqlite).")
         var state: String?
+
+        /// Records the change in the audit trail before it is made: nothing changes unaudited.
+        func audit(action: String, resource: String, details: [String: String]) async throws {
+            let text = state ?? ProcessInfo.processInfo.environment["BULWARK_STATE"] ?? "sqlite:.bulwark/state.sqlite"
+            let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+            try await CLIFailure.wrap("cannot record the change in the audit trail, so it was not made") {
+                let trail = try await AuditTrail.open(stateURL: try StateURL(parsing: text))
+                do {
+                    try await trail.record(actor: "cli:\(user)", action: action, resource: resource, outcome: .success, details: details)
+                } catch {
+                    try? await trail.close()
+                    throw error
+                }
+                try await trail.close()
+            }
+        }
 
         func open() async throws -> StateStores {
             let text = state ?? ProcessInfo.processInfo.environment["BULWARK_STATE"] ?? "sqlite:.bulwark/state.sqlite"
@@ -48,6 +65,7 @@ struct Keys: AsyncParsableCommand {
             let key = APIKey.generate()
             let record = APIKeyRecord(
                 id: key.id, name: name, digest: APIKey.digest(key.plaintext), createdAt: Int64(Date().timeIntervalSince1970))
+            try await state.audit(action: "key.create", resource: "key:\(key.id)", details: ["name": name])
             try await CLIFailure.wrap("cannot store the key") { try await stores.apiKeys.insert(record) }
             print(key.plaintext)
             FileHandle.standardError.write(Data("created key \(key.id) for \"\(name)\"; store it now, it is not shown again\n".utf8))
@@ -111,6 +129,10 @@ struct Keys: AsyncParsableCommand {
         private func revoke() async throws {
             let stores = try await state.open()
             defer { stores.close() }
+            guard try await stores.apiKeys.list().contains(where: { $0.id == id && !$0.isRevoked }) else {
+                throw CLIFailure("no active key with id \(id)")
+            }
+            try await state.audit(action: "key.revoke", resource: "key:\(id)", details: [:])
             let revoked = try await CLIFailure.wrap("cannot revoke") {
                 try await stores.apiKeys.revoke(id: id, now: Int64(Date().timeIntervalSince1970))
             }

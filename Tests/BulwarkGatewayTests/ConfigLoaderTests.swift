@@ -431,13 +431,13 @@ struct ConfigLoaderAdminKeyTests {
 struct ConfigValueParserTests {
     @Test(arguments: [
         ("250ms", Duration.milliseconds(250)), ("0ms", .zero), ("30s", .seconds(30)), ("5m", .seconds(300)),
-        ("1h", .seconds(3600)), (" 10s ", .seconds(10)), ("0s", .zero),
+        ("1h", .seconds(3600)), ("90d", .seconds(90 * 86400)), (" 10s ", .seconds(10)), ("0s", .zero),
     ])
     func durations(text: String, expected: Duration) {
         #expect(ConfigValueParser.duration(text) == expected)
     }
 
-    @Test(arguments: ["", "10", "s", "ms", "10x", "1.5s", "-1s", "10 s", "1d", "ten seconds", "10S", "1000000000s"])
+    @Test(arguments: ["", "10", "s", "ms", "10x", "1.5s", "-1s", "10 s", "ten seconds", "10S", "1.5d", "d", "1000000000s"])
     func invalidDurations(text: String) {
         #expect(ConfigValueParser.duration(text) == nil)
     }

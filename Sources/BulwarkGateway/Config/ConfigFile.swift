@@ -44,6 +44,8 @@ struct ConfigFile {
                 try file.scalarMap(value, key: "admin", allowed: ["key"])
             case "tracing":
                 try file.scalarMap(value, key: "tracing", allowed: ["spans"])
+            case "audit":
+                try file.scalarMap(value, key: "audit", allowed: ["trail", "retain", "keep", "key-file"])
             case "trusted-proxies":
                 file.trustedProxies = try sequence(value, key: "trusted-proxies").enumerated().map { index, node in
                     try scalar(node, key: "trusted-proxies[\(index)]")
@@ -62,7 +64,7 @@ struct ConfigFile {
                 (file.jwt, file.apiKeys) = try parseAuth(value)
             default:
                 throw unknown(name, at: nil, allowed: [
-                    "listen", "state", "state-failure", "upstreams", "routes", "protection", "auth", "logging", "admin", "tracing", "trusted-proxies",
+                    "listen", "state", "state-failure", "upstreams", "routes", "protection", "auth", "logging", "admin", "tracing", "audit", "trusted-proxies",
                     "drain-timeout", "drain-delay", "threads", "max-connections", "client-idle-timeout",
                 ])
             }

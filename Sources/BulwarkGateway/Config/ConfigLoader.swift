@@ -127,6 +127,20 @@ public enum ConfigLoader {
             throw ConfigError(key: "tracing.spans", "'\(config.tracing)' is not off or log")
         }
 
+        if let trail = reader.string(forKey: "audit.trail") {
+            guard ["on", "off"].contains(trail) else { throw ConfigError(key: "audit.trail", "'\(trail)' is not on or off") }
+            config.audit.enabled = trail == "on"
+        }
+        if reader.string(forKey: "audit.retain") != nil {
+            let retain = try duration(reader, "audit.retain", default: .seconds(1))
+            guard retain >= .seconds(3600) else { throw ConfigError(key: "audit.retain", "must be at least 1h") }
+            config.audit.retain = retain
+        }
+        if reader.string(forKey: "audit.keep") != nil {
+            config.audit.keep = try integer(reader, "audit.keep", default: 1000, range: 1000...1_000_000_000)
+        }
+        config.audit.keyFile = reader.string(forKey: "audit.key-file")
+
         if let key = reader.string(forKey: "admin.key", isSecret: true) {
             config.adminKey = try resolveSecretReference(key, key: "admin.key", environment: environment)
         }

@@ -1,4 +1,4 @@
-/// Parses the value syntaxes config files use (durations `ms|s|m|h`, sizes `KB|MB|GB`, rates
+/// Parses the value syntaxes config files use (durations `ms|s|m|h|d`, sizes `KB|MB|GB`, rates
 /// `N/sec|min|hour`, URLs) with messages that say what was expected, because these errors are read
 /// by an operator at 3 a.m.
 public enum ConfigValueParser {
@@ -6,6 +6,7 @@ public enum ConfigValueParser {
         let trimmed = text.trimmingCharacters(in: " ")
         let units: [(String, (Int) -> Duration)] = [
             ("ms", { .milliseconds($0) }), ("s", { .seconds($0) }), ("m", { .seconds($0 * 60) }), ("h", { .seconds($0 * 3600) }),
+            ("d", { .seconds($0 * 86400) }),
         ]
         for (suffix, make) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count)

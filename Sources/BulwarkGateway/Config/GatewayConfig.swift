@@ -23,6 +23,9 @@ public struct GatewayConfig: Sendable {
     /// `log` writes a span record per request and upstream attempt (W3C ids) to the log; `off`
     /// traces only when the embedding process bootstraps a tracer itself.
     public var tracing = "off"
+    /// The durable, hash-chained record of admin actions, blocks, flags, breaker transitions and
+    /// authentication failures (`audit` in the file).
+    public var audit = AuditConfig()
     /// How `auth: jwt` routes verify tokens (`auth.jwt` in the file).
     public var jwt: JWTConfig?
     /// How `auth: api-key` routes follow the key store (`auth.api-key`).
@@ -195,5 +198,16 @@ public struct LoggingConfig: Sendable, Hashable {
 /// within one interval on every replica.
 public struct APIKeyAuthConfig: Sendable, Hashable {
     public var refresh: Duration = .seconds(2)
+    public init() {}
+}
+
+/// `audit`: the trail lives in the state store (`state`). Retention prunes by age and/or count,
+/// sealing what it cuts with a checkpoint signed by the key in `key-file` (created when missing;
+/// default next to an SQLite state file).
+public struct AuditConfig: Sendable, Hashable {
+    public var enabled = true
+    public var retain: Duration?
+    public var keep: Int?
+    public var keyFile: String?
     public init() {}
 }

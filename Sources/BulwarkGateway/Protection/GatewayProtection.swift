@@ -1,5 +1,6 @@
 import BulwarkHTTP
 import BulwarkResilience
+import BulwarkTelemetry
 import Logging
 import Metrics
 
@@ -15,11 +16,14 @@ final class GatewayProtection: Sendable {
     /// The stricter per-IP limit applied to flagged clients, if configured.
     let flaggedLimiter: KeyedRateLimiter<ContinuousClock>?
     let logger: Logger
+    /// Blocks and flags are recorded in the audit trail.
+    let audit: AuditRecorder?
     private let blocksTotal: Counter
     private let blockedGauge: Gauge
     private let flagsTotal: Counter
 
-    init(config: ProtectionConfig, logger: Logger, metrics: any MetricsFactory) throws {
+    init(config: ProtectionConfig, logger: Logger, metrics: any MetricsFactory, audit: AuditRecorder? = nil) throws {
+        self.audit = audit
         if let ddos = config.ddos {
             let policy = try RateLimitPolicy("ddos", rate: RateLimitRate(count: ddos.count, perSeconds: ddos.perSeconds))
             flood = try KeyedRateLimiter(policy: policy, clock: ContinuousClock())
@@ -57,6 +61,9 @@ final class GatewayProtection: Sendable {
             "event": "ip_blocked", "client_ip": .string(clientIP),
             "block_s": .stringConvertible(blockDuration.components.seconds),
         ])
+        audit?.record(AuditEvent(
+            actor: "gateway", action: "ip.block", resource: "ip:\(clientIP)", outcome: .success,
+            details: ["seconds": "\(blockDuration.components.seconds)", "reason": "rate over \(flood.policies[0].rate)"]))
         record(.blocked, client: clientIP)
         return blockDuration.nanosecondsClamped
     }
@@ -72,6 +79,9 @@ final class GatewayProtection: Sendable {
     func record(_ event: AbuseDetector.Event, client: String) {
         guard let abuse, abuse.record(event, client: client) else { return }
         flagsTotal.increment()
+        audit?.record(AuditEvent(
+            actor: "gateway", action: "client.flag", resource: "client:\(client)", outcome: .success,
+            details: ["threshold": "\(abuse.threshold)"]))
         logger.warning("client flagged for abuse", metadata: [
             "event": "abuse_flagged", "client": .string(client), "threshold": .stringConvertible(abuse.threshold),
         ])

@@ -2,6 +2,7 @@ import BulwarkCore
 import BulwarkHTTP
 import BulwarkResilience
 import BulwarkSecurity
+import BulwarkTelemetry
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -73,6 +74,9 @@ extension ProxyHandler {
         suggestion: String = "Send a valid token as 'Authorization: Bearer <token>'."
     ) {
         runtime.protection?.record(.authFailure, client: exchange.clientIP)
+        runtime.audit?.record(AuditEvent(
+            actor: "client:\(exchange.clientIP)", action: "auth.failure", resource: "route:\(exchange.routeLabel)",
+            outcome: .denied, details: ["reason": reason], requestID: exchange.requestID))
         runtime.logger.warning("authentication failed", metadata: [
             "event": "auth_failure", "request_id": .string(exchange.requestID), "route": .string(exchange.routeLabel),
             "reason": .string(reason), "client_ip": .string(exchange.clientIP),

@@ -65,12 +65,13 @@ extension ProxyHandler {
         let path = exchange.path
         let requestID = exchange.requestID
         let authorization = exchange.head.headers.first(name: "authorization")
+        let client = exchange.clientIP
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let exchangeBox = NIOLoopBound(exchange, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         Task {
             let response = await responder.respond(
-                method: method, path: Substring(path), requestID: requestID, authorization: authorization)
+                method: method, path: Substring(path), requestID: requestID, authorization: authorization, client: client)
                 ?? .problem(BulwarkError(ErrorCatalog.notFound), requestID: requestID, path: path)
             eventLoop.execute {
                 let handler = handler.value

@@ -1,6 +1,7 @@
 import BulwarkCore
 import BulwarkHTTP
 import BulwarkSecurity
+import BulwarkTelemetry
 import Logging
 import NIOCore
 import Synchronization
@@ -53,13 +54,16 @@ final class ProxyRuntime: Sendable {
     let protection: GatewayProtection?
     /// Spans for requests and upstream attempts; nil (the default) skips tracing entirely.
     let tracer: (any Tracer)?
+    /// Authentication failures are recorded here (never waited for).
+    let audit: AuditRecorder?
 
     init(
         routes: [RouteEntry], upstreams: [UpstreamTarget], securityHeaders: SecurityHeadersPolicy,
         forwarded: ForwardedHeadersPolicy, accessLog: AccessLogger, metrics: RequestMetrics,
         control: ControlResponder, logger: Logger, clientIdleTimeout: TimeAmount, maxConnections: Int,
-        protection: GatewayProtection? = nil, tracer: (any Tracer)? = nil
+        protection: GatewayProtection? = nil, tracer: (any Tracer)? = nil, audit: AuditRecorder? = nil
     ) {
+        self.audit = audit
         self.protection = protection
         self.tracer = tracer
         self.routes = routes

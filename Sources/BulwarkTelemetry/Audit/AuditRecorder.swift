@@ -1,0 +1,89 @@
+import Logging
+import Metrics
+import Synchronization
+
+/// The gateway's way into the audit trail. Two kinds of writes:
+/// - `durable(_:)` for admin actions: the caller waits until the event is committed, so nothing
+///   is acknowledged that the trail does not hold;
+/// - `record(_:)` for what the data path observes (blocks, flags, auth failures, breaker
+///   transitions): never waits, at most `maxInFlight` appends outstanding; beyond that events are
+///   dropped and counted, so an attacker flooding failed logins cannot stall requests or grow
+///   memory without bound.
+/// The sink may arrive late (a database that is down at start-up); until then durable writes fail
+/// and recorded events are dropped and counted.
+public final class AuditRecorder: Sendable {
+    private let sink = Mutex<(any AuditSink)?>(nil)
+    private let inFlight = Atomic<Int>(0)
+    private let maxInFlight: Int
+    private let logger: Logger
+    private let recorded: Counter
+    private let dropped: Counter
+    private let failed: Counter
+
+    public init(sink: (any AuditSink)? = nil, maxInFlight: Int = 1024, logger: Logger, metrics: any MetricsFactory = MetricsSystem.factory) {
+        self.sink.withLock { $0 = sink }
+        self.maxInFlight = maxInFlight
+        self.logger = logger
+        recorded = Counter(label: "bulwark_audit_events_total", dimensions: [("result", "recorded")], factory: metrics)
+        dropped = Counter(label: "bulwark_audit_events_total", dimensions: [("result", "dropped")], factory: metrics)
+        failed = Counter(label: "bulwark_audit_events_total", dimensions: [("result", "failed")], factory: metrics)
+    }
+
+    /// Installs (or replaces) the trail events go to.
+    public func attach(_ sink: any AuditSink) {
+        self.sink.withLock { $0 = sink }
+    }
+
+    public var isAttached: Bool { sink.withLock { $0 != nil } }
+
+    /// Appends and waits until the event is durable; throws when it is not.
+    @discardableResult
+    public func durable(_ event: AuditEvent) async throws -> AuditReceipt {
+        guard let sink = sink.withLock({ $0 }) else {
+            failed.increment()
+            throw AuditUnavailable()
+        }
+        do {
+            let receipt = try await sink.append(event)
+            recorded.increment()
+            return receipt
+        } catch {
+            failed.increment()
+            logger.error("audit trail append failed", metadata: [
+                "action": .string(event.action), "error": .string(String(describing: error)),
+            ])
+            throw error
+        }
+    }
+
+    /// Appends in the background; returns at once.
+    public func record(_ event: AuditEvent) {
+        guard let sink = sink.withLock({ $0 }) else {
+            dropped.increment()
+            return
+        }
+        guard inFlight.add(1, ordering: .relaxed).newValue <= maxInFlight else {
+            inFlight.subtract(1, ordering: .relaxed)
+            dropped.increment()
+            return
+        }
+        Task { [self] in
+            defer { inFlight.subtract(1, ordering: .relaxed) }
+            do {
+                _ = try await sink.append(event)
+                recorded.increment()
+            } catch {
+                failed.increment()
+                logger.warning("audit event not recorded", metadata: [
+                    "action": .string(event.action), "error": .string(String(describing: error)),
+                ])
+            }
+        }
+    }
+}
+
+/// No trail is attached (not configured, or its database is unreachable).
+public struct AuditUnavailable: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the audit trail is not available" }
+}
