@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .executableTarget(
@@ -35,6 +36,16 @@ let package = Package(
                 .product(name: "BulwarkResilience", package: "Bulwark"),
             ],
             path: "Benchmarks/Resilience",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "Timing",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BulwarkTelemetry", package: "Bulwark"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/Timing",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Plain timing loops for scripts/bench/resilience-peers, which runs the same work in Python.

@@ -4,6 +4,7 @@ import BulwarkOps
 import BulwarkResilience
 import BulwarkSecurity
 import BulwarkStore
+import BulwarkTelemetry
 import Synchronization
 import Foundation
 import Logging
@@ -166,11 +167,15 @@ public final class GatewayService: Service, Sendable {
         }
         let protection = try GatewayProtection(
             config: config.protection, logger: logger, metrics: metrics.factory, audit: recorder)
+        let telemetry = RuntimeTelemetry(
+            performance: PerformanceTracker(logger: Logger(label: "bulwark.timing"), metrics: metrics.factory))
+        health.register(telemetry.memoryCheck())
         let control = ControlResponder(
             health: health, drain: drain, metrics: metrics, version: version,
             admin: AdminResponder(
                 key: config.adminKey, breakers: breakers, security: protection.securityState(routeLimiters: routeLimiters),
-                audit: recorder))
+                audit: recorder),
+            telemetry: telemetry)
         var accessLogger = Logger(label: "bulwark.access")
         accessLogger.logLevel = logger.logLevel
         let runtime = ProxyRuntime(
@@ -179,7 +184,8 @@ public final class GatewayService: Service, Sendable {
             accessLog: AccessLogger(logger: accessLogger, enabled: config.logging.access),
             metrics: RequestMetrics(factory: metrics.factory), control: control, logger: logger,
             clientIdleTimeout: config.clientIdleTimeout.timeAmount, maxConnections: config.maxConnections,
-            protection: protection.isActive ? protection : nil, tracer: tracer, audit: recorder)
+            protection: protection.isActive ? protection : nil, tracer: tracer, audit: recorder,
+            requestTiming: telemetry.performance.operation("request"))
         let server = try await GatewayServer.start(host: config.host, port: config.port, group: group, runtime: runtime)
         logger.notice("listening", metadata: [
             "address": "\(server.localAddress?.description ?? "?")",

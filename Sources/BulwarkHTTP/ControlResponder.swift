@@ -12,15 +12,20 @@ public struct ControlResponder: Sendable {
     public let version: String
     /// The `/admin/` routes; nil leaves them unmounted in an in-process app.
     public let admin: AdminResponder?
+    /// Latency percentiles, process figures and memory; nil leaves them out of `/metrics` and
+    /// `/health/summary`.
+    public let telemetry: RuntimeTelemetry?
     private let started: ContinuousClock.Instant
 
     /// Exact paths served; anything else under them is not ours.
     public static let paths: Set<String> = ["/health/live", "/health/ready", "/health/check", "/health/summary", "/metrics"]
 
     public init(
-        health: HealthRegistry, drain: DrainState, metrics: MetricsExporter, version: String, admin: AdminResponder? = nil
+        health: HealthRegistry, drain: DrainState, metrics: MetricsExporter, version: String, admin: AdminResponder? = nil,
+        telemetry: RuntimeTelemetry? = nil
     ) {
         self.admin = admin
+        self.telemetry = telemetry
         self.health = health
         self.drain = drain
         self.metrics = metrics
@@ -65,7 +70,7 @@ public struct ControlResponder: Sendable {
             var headers = HTTPFields()
             headers[.contentType] = MetricsExporter.contentType
             headers[.cacheControl] = "no-store"
-            return LocalResponse(status: .ok, headers: headers, body: metrics.exposition())
+            return LocalResponse(status: .ok, headers: headers, body: metrics.exposition() + (telemetry?.prometheusText() ?? ""))
         }
     }
 
@@ -100,6 +105,7 @@ public struct ControlResponder: Sendable {
         out += ",\"draining\":" + (drain.isDraining ? "true" : "false")
         out += ",\"uptimeSeconds\":" + String(uptimeSeconds())
         out += ",\"checks\":{\"pass\":\(counts[.pass] ?? 0),\"warn\":\(counts[.warn] ?? 0),\"fail\":\(counts[.fail] ?? 0)}"
+        telemetry?.appendSummary(to: &out)
         let failing = report.entries.filter { $0.result.status != .pass }.map(\.name)
         out += ",\"attention\":["
         out += failing.map { JSONText.quoted($0) }.joined(separator: ",")

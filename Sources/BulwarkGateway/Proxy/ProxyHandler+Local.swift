@@ -1,6 +1,8 @@
 import BulwarkCore
 import BulwarkHTTP
+import BulwarkTelemetry
 import HTTPTypes
+import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -37,7 +39,9 @@ extension ProxyHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
         exchange.responseComplete = true
-        if exchange.closeAfterResponse || exchange.requestComplete { finish(exchange) }
+        // Without a body the request is as good as complete: record it before the client can see
+        // the answer, so metrics and logs never trail what the client observed.
+        if exchange.closeAfterResponse || exchange.requestComplete || !exchange.hasBody { finish(exchange) }
         let closeAfter = exchange.closeAfterResponse
         let bodyUnread = !exchange.requestComplete
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [weak self] _ in
@@ -96,6 +100,12 @@ extension ProxyHandler {
         let elapsed = NIODeadline.now() - exchange.started
         let status = exchange.status == 0 ? 499 : exchange.status
         endSpans(exchange, status: status)
+        runtime.requestTiming?.record(
+            .nanoseconds(elapsed.nanoseconds),
+            context: [
+                "request_id": .string(exchange.requestID), "route": .string(exchange.routeLabel),
+                "method": .string(exchange.head.method.rawValue), "status": .stringConvertible(status),
+            ])
         loop.metrics.record(
             RequestMetrics.Key(method: exchange.head.method.rawValue, route: exchange.routeLabel, status: status),
             durationNanoseconds: elapsed.nanoseconds)

@@ -56,14 +56,19 @@ final class ProxyRuntime: Sendable {
     let tracer: (any Tracer)?
     /// Authentication failures are recorded here (never waited for).
     let audit: AuditRecorder?
+    /// Every request's duration: percentiles for `/metrics` and `/health/summary`, and a
+    /// `SLOW_OPERATION` event past the threshold.
+    let requestTiming: TrackedOperation?
 
     init(
         routes: [RouteEntry], upstreams: [UpstreamTarget], securityHeaders: SecurityHeadersPolicy,
         forwarded: ForwardedHeadersPolicy, accessLog: AccessLogger, metrics: RequestMetrics,
         control: ControlResponder, logger: Logger, clientIdleTimeout: TimeAmount, maxConnections: Int,
-        protection: GatewayProtection? = nil, tracer: (any Tracer)? = nil, audit: AuditRecorder? = nil
+        protection: GatewayProtection? = nil, tracer: (any Tracer)? = nil, audit: AuditRecorder? = nil,
+        requestTiming: TrackedOperation? = nil
     ) {
         self.audit = audit
+        self.requestTiming = requestTiming
         self.protection = protection
         self.tracer = tracer
         self.routes = routes
