@@ -29,10 +29,7 @@ final class GatewayAudit: Sendable {
 
     /// The key file retention signs with: the configured one, else next to an SQLite state file.
     static func keyFile(config: AuditConfig, state: StateURL) -> String? {
-        if let path = config.keyFile { return path }
-        guard case .sqlite(let path) = state else { return nil }
-        let directory = (path as NSString).deletingLastPathComponent
-        return (directory.isEmpty ? "." : directory) + "/trail.key"
+        config.keyFile ?? AuditSigningKey.defaultPath(state: state)
     }
 
     /// Opens the trail (waiting for SQLite, which is local; in the background for PostgreSQL, so a

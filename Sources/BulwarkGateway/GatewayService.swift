@@ -33,6 +33,8 @@ public final class GatewayService: Service, Sendable {
     private let breakerSyncTask = Mutex<Task<Void, Never>?>(nil)
     /// Re-reads API keys from the state store, when a route authenticates with them.
     private let keyRefreshTask = Mutex<Task<Void, Never>?>(nil)
+    /// The state store blocks and flags are kept in, closed after draining.
+    private let stateStores = Mutex<StateStores?>(nil)
     private let sample: SampleUpstream?
     private let onListening: @Sendable (SocketAddress) async -> Void
     private let tracer: (any Tracer)?
@@ -87,10 +89,12 @@ public final class GatewayService: Service, Sendable {
             _ = await shutdown.runAll()
             breakerSyncTask.withLock { $0?.cancel() }
             keyRefreshTask.withLock { $0?.cancel() }
+            stateStores.withLock { $0?.close() }
             storeTask.withLock { $0?.cancel() }
         } catch {
             breakerSyncTask.withLock { $0?.cancel() }
             keyRefreshTask.withLock { $0?.cancel() }
+            stateStores.withLock { $0?.close() }
             storeTask.withLock { $0?.cancel() }
             try? await group.shutdownGracefully()
             throw error
@@ -166,7 +170,9 @@ public final class GatewayService: Service, Sendable {
             logger.notice("screen-body: off on a screened route: its request bodies are not inspected")
         }
         let protection = try GatewayProtection(
-            config: config.protection, logger: logger, metrics: metrics.factory, audit: recorder)
+            config: config.protection, logger: logger, metrics: metrics.factory, audit: recorder,
+            store: config.protection.isConfigured ? await protectionStore() : nil)
+        await protection.restore()
         let telemetry = RuntimeTelemetry(
             performance: PerformanceTracker(logger: Logger(label: "bulwark.timing"), metrics: metrics.factory))
         health.register(telemetry.memoryCheck())
@@ -234,6 +240,22 @@ public final class GatewayService: Service, Sendable {
                     output: "shared rate-limit store unreachable; failing \(shared.failOpen ? "open" : "closed")")
         })
         return shared
+    }
+
+    /// Where blocks and flags outlive the process: the state store, opened here (bounded wait). A
+    /// store that cannot be opened leaves protection in memory only, logged.
+    private func protectionStore() async -> (any ProtectionStore)? {
+        do {
+            let url = try StateURL(parsing: config.state)
+            let stores = try await TimeoutPolicy(.seconds(5)).run { try await StateStores.open(url, logger: self.logger) }
+            stateStores.withLock { $0 = stores }
+            return stores.protection
+        } catch {
+            logger.error("blocks and flags will not survive a restart: the state store cannot be opened", metadata: [
+                "error": "\(String(reflecting: error))",
+            ])
+            return nil
+        }
     }
 
     /// The key snapshot `auth: api-key` routes share, loaded from the state store and refreshed

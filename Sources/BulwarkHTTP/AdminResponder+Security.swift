@@ -34,7 +34,7 @@ extension AdminResponder {
                 return refusal
             }
             // Lapsed meanwhile or not, the client is now neither blocked nor flagged.
-            _ = isBlocks ? (security?.unblock(client) ?? false) : (security?.abuse?.clear(client) ?? false)
+            _ = isBlocks ? (security?.unblock(client) ?? false) : (security?.clearFlag(client) ?? false)
             var out = "{"
             JSONText.appendMember(isBlocks ? "ip" : "client", client, to: &out, first: true)
             out += isBlocks ? ",\"unblocked\":true}" : ",\"cleared\":true}"

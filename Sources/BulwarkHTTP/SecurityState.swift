@@ -20,15 +20,18 @@ public struct SecurityState: Sendable {
     public let abuse: AbuseDetector?
     /// Lifts a block and clears the client's counters; returns whether it was blocked.
     public let unblock: @Sendable (String) -> Bool
+    /// Clears an abuse flag (and whatever else the owner keeps about it, e.g. its stored copy).
+    public let clearFlag: @Sendable (String) -> Bool
     public let limiters: @Sendable () -> [LimiterSummary]
 
     public init(
         blocks: BlockList, abuse: AbuseDetector?, unblock: @escaping @Sendable (String) -> Bool,
-        limiters: @escaping @Sendable () -> [LimiterSummary]
+        clearFlag: (@Sendable (String) -> Bool)? = nil, limiters: @escaping @Sendable () -> [LimiterSummary]
     ) {
         self.blocks = blocks
         self.abuse = abuse
         self.unblock = unblock
+        self.clearFlag = clearFlag ?? { abuse?.clear($0) ?? false }
         self.limiters = limiters
     }
 }

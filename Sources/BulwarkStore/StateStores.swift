@@ -1,3 +1,4 @@
+import BulwarkResilience
 import BulwarkSecurity
 import GRDB
 import Logging
@@ -7,6 +8,7 @@ import PostgresNIO
 /// one PostgreSQL client whatever it reads. For PostgreSQL the client runs until `close()`.
 public final class StateStores: Sendable {
     public let apiKeys: any APIKeyStore
+    public let protection: any ProtectionStore
     /// Set for `sqlite:` URLs.
     public let sqlite: DatabasePool?
     /// Set for `postgres://` URLs.
@@ -19,16 +21,19 @@ public final class StateStores: Sendable {
         switch url {
         case .sqlite(let path):
             let pool = try SQLiteDatabase.open(path: path)
-            let stores = StateStores(apiKeys: SQLiteAPIKeyStore(pool: pool), sqlite: pool, postgres: nil, clientTask: nil)
-            try await stores.apiKeys.migrate()
+            let stores = StateStores(
+                apiKeys: SQLiteAPIKeyStore(pool: pool), protection: SQLiteProtectionStore(pool: pool), sqlite: pool, postgres: nil,
+                clientTask: nil)
+            try await stores.migrate()
             return stores
         case .postgres(let location):
             let client = location.makeClient(maximumConnections: 4, logger: logger)
             let task = Task { await client.run() }
             let stores = StateStores(
-                apiKeys: PostgresAPIKeyStore(client: client, logger: logger), sqlite: nil, postgres: client, clientTask: task)
+                apiKeys: PostgresAPIKeyStore(client: client, logger: logger),
+                protection: PostgresProtectionStore(client: client, logger: logger), sqlite: nil, postgres: client, clientTask: task)
             do {
-                try await stores.apiKeys.migrate()
+                try await stores.migrate()
             } catch {
                 stores.close()
                 throw error
@@ -37,11 +42,20 @@ public final class StateStores: Sendable {
         }
     }
 
-    private init(apiKeys: any APIKeyStore, sqlite: DatabasePool?, postgres: PostgresClient?, clientTask: Task<Void, Never>?) {
+    private init(
+        apiKeys: any APIKeyStore, protection: any ProtectionStore, sqlite: DatabasePool?, postgres: PostgresClient?,
+        clientTask: Task<Void, Never>?
+    ) {
         self.apiKeys = apiKeys
+        self.protection = protection
         self.sqlite = sqlite
         self.postgres = postgres
         self.clientTask = clientTask
+    }
+
+    private func migrate() async throws {
+        try await apiKeys.migrate()
+        try await protection.migrate()
     }
 
     /// Stops the PostgreSQL client; SQLite closes when the pool is released.

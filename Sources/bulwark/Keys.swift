@@ -14,38 +14,6 @@ struct Keys: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self]
     )
 
-    struct StateOption: ParsableArguments {
-        @Option(help: "State store: sqlite:PATH or postgres://user@host:port/db (default: $BULWARK_STATE or sqlite:.bulwark/state.sqlite).")
-        var state: String?
-
-        /// Records the change in the audit trail before it is made: nothing changes unaudited.
-        func audit(action: String, resource: String, details: [String: String]) async throws {
-            let text = state ?? ProcessInfo.processInfo.environment["BULWARK_STATE"] ?? "sqlite:.bulwark/state.sqlite"
-            let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            try await CLIFailure.wrap("cannot record the change in the audit trail, so it was not made") {
-                let trail = try await AuditTrail.open(stateURL: try StateURL(parsing: text))
-                do {
-                    try await trail.record(actor: "cli:\(user)", action: action, resource: resource, outcome: .success, details: details)
-                } catch {
-                    try? await trail.close()
-                    throw error
-                }
-                try await trail.close()
-            }
-        }
-
-        func open() async throws -> StateStores {
-            let text = state ?? ProcessInfo.processInfo.environment["BULWARK_STATE"] ?? "sqlite:.bulwark/state.sqlite"
-            do {
-                return try await StateStores.open(try StateURL(parsing: text))
-            } catch let error as BulwarkError {
-                throw CLIFailure("state store: \(error.userMessage)")
-            } catch {
-                throw CLIFailure("state store unreachable: \(error)")
-            }
-        }
-    }
-
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue a key; it is printed once and cannot be shown again.")
 
@@ -60,7 +28,7 @@ struct Keys: AsyncParsableCommand {
             guard !name.isEmpty, name.utf8.count <= 200, !name.contains(where: \.isNewline) else {
                 throw CLIFailure("--name must be 1 to 200 characters on one line")
             }
-            let stores = try await state.open()
+            let stores = try await state.openStores()
             defer { stores.close() }
             let key = APIKey.generate()
             let record = APIKeyRecord(
@@ -85,7 +53,7 @@ struct Keys: AsyncParsableCommand {
         func run() async throws { try await CLIFailure.report("bulwark keys list") { try await list() } }
 
         private func list() async throws {
-            let stores = try await state.open()
+            let stores = try await state.openStores()
             defer { stores.close() }
             let records = try await CLIFailure.wrap("cannot read keys") { try await stores.apiKeys.list() }
             switch format {
@@ -127,7 +95,7 @@ struct Keys: AsyncParsableCommand {
         func run() async throws { try await CLIFailure.report("bulwark keys revoke") { try await revoke() } }
 
         private func revoke() async throws {
-            let stores = try await state.open()
+            let stores = try await state.openStores()
             defer { stores.close() }
             guard try await stores.apiKeys.list().contains(where: { $0.id == id && !$0.isRevoked }) else {
                 throw CLIFailure("no active key with id \(id)")

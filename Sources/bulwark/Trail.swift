@@ -12,36 +12,12 @@ struct Trail: AsyncParsableCommand {
         subcommands: [Verify.self, Show.self]
     )
 
-    struct StateOptions: ParsableArguments {
-        @Option(help: "State store: sqlite:PATH or postgres://user@host:port/db (default: $BULWARK_STATE or sqlite:.bulwark/state.sqlite).")
-        var state: String?
-
-        var url: StateURL {
-            get throws {
-                let text = state ?? ProcessInfo.processInfo.environment["BULWARK_STATE"] ?? "sqlite:.bulwark/state.sqlite"
-                do {
-                    return try StateURL(parsing: text)
-                } catch {
-                    throw CLIFailure("state store: \(error.userMessage)")
-                }
-            }
-        }
-
-        func open() async throws -> AuditTrail {
-            let url = try url
-            if case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
-                throw CLIFailure("no state file at \(path) (has a gateway run with this --state?)")
-            }
-            return try await CLIFailure.wrap("cannot open the trail") { try await AuditTrail.open(stateURL: url) }
-        }
-    }
-
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the hash chain; exit 1 naming the first bad event.",
             discussion: "With the key file (default: trail.key next to an SQLite state file), retention checkpoints are verified too.")
 
-        @OptionGroup var options: StateOptions
+        @OptionGroup var options: StateOption
 
         @Option(help: "Key that signs retention checkpoints.")
         var keyFile: String?
@@ -49,13 +25,9 @@ struct Trail: AsyncParsableCommand {
         func run() async throws { try await CLIFailure.report("bulwark trail verify") { try await verify() } }
 
         private func verify() async throws {
-            let trail = try await options.open()
+            let trail = try await options.openTrail(mustExist: true)
             var key: AuditSigningKey?
-            let keyPath = keyFile ?? {
-                guard case .sqlite(let path)? = try? options.url else { return nil }
-                let directory = (path as NSString).deletingLastPathComponent
-                return (directory.isEmpty ? "." : directory) + "/trail.key"
-            }()
+            let keyPath = try keyFile ?? AuditSigningKey.defaultPath(state: options.url)
             if let keyPath, keyFile != nil || FileManager.default.fileExists(atPath: keyPath) {
                 do {
                     key = try AuditSigningKey.load(path: keyPath, create: false)
@@ -74,7 +46,7 @@ struct Trail: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List events, newest first, filtered by time, actor and action.")
 
-        @OptionGroup var options: StateOptions
+        @OptionGroup var options: StateOption
 
         @Option(help: "Events at or after this time (RFC 3339, e.g. 2026-11-24T00:00:00Z).")
         var since: String?
@@ -103,7 +75,7 @@ struct Trail: AsyncParsableCommand {
             let query = AuditQuery(
                 since: try since.map { try Self.time($0, option: "--since") }, until: try until.map { try Self.time($0, option: "--until") },
                 actor: actor, action: action, limit: limit, order: oldestFirst ? .oldestFirst : .newestFirst)
-            let trail = try await options.open()
+            let trail = try await options.openTrail(mustExist: true)
             let entries = try await CLIFailure.wrap("cannot read the trail") { try await trail.entries(query) }
             try? await trail.close()
             let text = AuditEntryFormatter.render(entries, format: format)

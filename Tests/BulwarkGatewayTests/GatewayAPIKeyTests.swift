@@ -7,27 +7,8 @@ import Testing
 /// revoked, without a restart.
 @Suite("gateway API keys (real processes)", .serialized)
 struct GatewayAPIKeyTests {
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static func keys(_ arguments: [String], state: String) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.bulwarkBinary)
-        process.arguments = ["keys"] + arguments + ["--state", state]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+    static func keys(_ arguments: [String], state: String) throws -> BulwarkCLI.Result {
+        try BulwarkCLI.run(["keys"] + arguments + ["--state", state])
     }
 
     @Test func issuedKeysAreAcceptedLimitedAndRevoked() async throws {

@@ -10,27 +10,8 @@ import Testing
 struct GatewayAuditTrailTests {
     static let adminKey = "test-admin-key-0123456789"
 
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static func cli(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.bulwarkBinary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+    static func cli(_ arguments: [String]) throws -> BulwarkCLI.Result {
+        try BulwarkCLI.run(arguments)
     }
 
     static func events(state: String, _ filters: [String] = []) throws -> [[String: Any]] {

@@ -170,6 +170,9 @@ public struct ProtectionConfig: Sendable, Hashable {
     public var ddos: DDoS?
     public var abuse: Abuse?
     public init() {}
+
+    /// Whether any protection is on (and so blocks or flags can exist to keep).
+    public var isConfigured: Bool { ddos != nil || abuse != nil }
 }
 
 /// `auth: {jwt: {secret, public-key-file, jwks-file, issuer, audience, leeway}}`.

@@ -1,5 +1,6 @@
 import BulwarkHTTP
 import BulwarkResilience
+import BulwarkStore
 import BulwarkTelemetry
 import Logging
 import Metrics
@@ -18,12 +19,18 @@ final class GatewayProtection: Sendable {
     let logger: Logger
     /// Blocks and flags are recorded in the audit trail.
     let audit: AuditRecorder?
+    /// Where blocks and flags are kept across restarts (the state store).
+    let store: (any ProtectionStore)?
     private let blocksTotal: Counter
     private let blockedGauge: Gauge
     private let flagsTotal: Counter
 
-    init(config: ProtectionConfig, logger: Logger, metrics: any MetricsFactory, audit: AuditRecorder? = nil) throws {
+    init(
+        config: ProtectionConfig, logger: Logger, metrics: any MetricsFactory, audit: AuditRecorder? = nil,
+        store: (any ProtectionStore)? = nil
+    ) throws {
         self.audit = audit
+        self.store = store
         if let ddos = config.ddos {
             let policy = try RateLimitPolicy("ddos", rate: RateLimitRate(count: ddos.count, perSeconds: ddos.perSeconds))
             flood = try KeyedRateLimiter(policy: policy, clock: ContinuousClock())
@@ -54,13 +61,18 @@ final class GatewayProtection: Sendable {
     func admit(clientIP: String) -> Int64? {
         if let remaining = blocks.remaining(clientIP) { return remaining }
         guard let flood, !flood.decide("ip:" + clientIP).isAllowed else { return nil }
-        blocks.block(clientIP, for: blockDuration, reason: "more than \(flood.policies[0].rate) from one IP")
+        let reason = "more than \(flood.policies[0].rate) from one IP"
+        blocks.block(clientIP, for: blockDuration, reason: reason)
         blocksTotal.increment()
         blockedGauge.record(blocks.active.count)
         logger.warning("ip blocked", metadata: [
             "event": "ip_blocked", "client_ip": .string(clientIP),
             "block_s": .stringConvertible(blockDuration.components.seconds),
         ])
+        let now = UnixTime.nanoseconds()
+        let saved = PersistedBlock(
+            client: clientIP, reason: reason, sinceUnixNanos: now, untilUnixNanos: now &+ blockDuration.nanosecondsClamped)
+        persist { store in try await store.saveBlock(saved) }
         audit?.record(AuditEvent(
             actor: "gateway", action: "ip.block", resource: "ip:\(clientIP)", outcome: .success,
             details: ["seconds": "\(blockDuration.components.seconds)", "reason": "rate over \(flood.policies[0].rate)"]))
@@ -79,6 +91,11 @@ final class GatewayProtection: Sendable {
     func record(_ event: AbuseDetector.Event, client: String) {
         guard let abuse, abuse.record(event, client: client) else { return }
         flagsTotal.increment()
+        if let flag = abuse.flags.first(where: { $0.client == client }) {
+            persist { store in
+                try await store.saveFlag(PersistedFlag(client: client, sinceUnixNanos: UnixTime.nanoseconds(), events: flag.events))
+            }
+        }
         audit?.record(AuditEvent(
             actor: "gateway", action: "client.flag", resource: "client:\(client)", outcome: .success,
             details: ["threshold": "\(abuse.threshold)"]))
@@ -91,6 +108,7 @@ final class GatewayProtection: Sendable {
     func unblock(_ clientIP: String) -> Bool {
         let was = blocks.unblock(clientIP)
         flood?.reset("ip:" + clientIP)
+        persist { store in try await store.removeBlock(client: clientIP) }
         blockedGauge.record(blocks.active.count)
         return was
     }
@@ -100,6 +118,7 @@ final class GatewayProtection: Sendable {
         SecurityState(
             blocks: blocks, abuse: abuse,
             unblock: { [self] client in unblock(client) },
+            clearFlag: { [self] client in clearFlag(client) },
             limiters: { [flood] in
                 var summaries = routeLimiters.map { route, limiter in
                     SecurityState.LimiterSummary(
@@ -111,5 +130,57 @@ final class GatewayProtection: Sendable {
                 }
                 return summaries
             })
+    }
+
+    /// Admin clear: forgets the flag and the client's counts, here and in the store.
+    func clearFlag(_ client: String) -> Bool {
+        let was = abuse?.clear(client) ?? false
+        persist { store in try await store.removeFlag(client: client) }
+        return was
+    }
+
+    /// Loads blocks and flags kept by the store, converting their wall-clock times to this
+    /// process's clock; expired blocks are dropped. A store that cannot be read is logged, and
+    /// the gateway starts with what it has.
+    func restore() async {
+        guard let store else { return }
+        do {
+            let nowUnix = UnixTime.nanoseconds()
+            let now = blocks.time.now()
+            let saved = try await store.activeBlocks(nowUnixNanos: nowUnix)
+            blocks.restore(saved.map {
+                BlockList.Block(
+                    client: $0.client, reason: $0.reason, since: now &- ($0.sinceUnixNanos > nowUnix ? 0 : nowUnix &- $0.sinceUnixNanos),
+                    until: now &+ ($0.untilUnixNanos &- nowUnix))
+            })
+            blockedGauge.record(blocks.active.count)
+            var flagCount = 0
+            if let abuse {
+                let abuseNow = abuse.time.now()
+                let flags = try await store.flags()
+                abuse.restore(flags.map {
+                    AbuseDetector.Flag(client: $0.client, since: abuseNow &- max(0, nowUnix &- $0.sinceUnixNanos), events: $0.events)
+                })
+                flagCount = flags.count
+            }
+            if !saved.isEmpty || flagCount > 0 {
+                logger.notice("restored blocks and flags", metadata: ["blocks": "\(saved.count)", "flags": "\(flagCount)"])
+            }
+        } catch {
+            logger.error("could not restore blocks and flags", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    /// Runs a store write off the data path; failures are logged, never surfaced to the request.
+    private func persist(_ write: @escaping @Sendable (any ProtectionStore) async throws -> Void) {
+        guard let store else { return }
+        let logger = self.logger
+        Task {
+            do {
+                try await write(store)
+            } catch {
+                logger.error("could not persist a block or flag", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
     }
 }

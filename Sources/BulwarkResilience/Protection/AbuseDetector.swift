@@ -19,6 +19,12 @@ public final class AbuseDetector: Sendable {
         public let since: Int64
         /// Events that led to the flag, by kind.
         public let events: [String: Int]
+
+        public init(client: String, since: Int64, events: [String: Int]) {
+            self.client = client
+            self.since = since
+            self.events = events
+        }
     }
 
     private struct Counter {
@@ -94,6 +100,15 @@ public final class AbuseDetector: Sendable {
         state.withLock { state in
             state.counters[client] = nil
             return state.flags.removeValue(forKey: client) != nil
+        }
+    }
+
+    /// Restores flags saved elsewhere (a durable store); a client already flagged keeps its flag.
+    public func restore(_ flags: [Flag]) {
+        state.withLock { state in
+            for flag in flags where state.flags[flag.client] == nil && state.flags.count < capacity {
+                state.flags[flag.client] = flag
+            }
         }
     }
 }

@@ -9,6 +9,13 @@ public final class BlockList: Sendable {
         /// `TimeSource` instants.
         public let since: Int64
         public let until: Int64
+
+        public init(client: String, reason: String, since: Int64, until: Int64) {
+            self.client = client
+            self.reason = reason
+            self.since = since
+            self.until = until
+        }
     }
 
     private let entries = Mutex<[String: Block]>([:])

@@ -2,6 +2,14 @@ import BulwarkCore
 import Foundation
 
 extension AuditSigningKey {
+    /// Where the key lives when nobody says: `trail.key` beside an SQLite state file. A shared
+    /// PostgreSQL trail has no such place, so its key file must be named.
+    public static func defaultPath(state: StateURL) -> String? {
+        guard case .sqlite(let path) = state else { return nil }
+        let directory = (path as NSString).deletingLastPathComponent
+        return (directory.isEmpty ? "." : directory) + "/trail.key"
+    }
+
     /// The key that signs retention checkpoints, kept in a file of 64 hex digits readable by the
     /// owner only. Created (32 random bytes) when missing and `create` is set, so a bare gateway
     /// can prune with nothing configured; `bulwark trail verify` reads the same file.

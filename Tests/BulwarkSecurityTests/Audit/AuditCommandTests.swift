@@ -8,26 +8,8 @@ import Testing
 /// 1 on critical findings, and `--fix-permissions` fixes what it reported.
 @Suite("bulwark audit (real process)", .serialized)
 struct AuditCommandTests {
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.bulwarkBinary)
-        process.arguments = ["audit"] + arguments
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { current, _ in current }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> BulwarkCLI.Result {
+        try BulwarkCLI.run(["audit"] + arguments, environment: environment)
     }
 
     /// A tree with a generated (fake) Stripe key in code, a dotenv with debug on and a short
