@@ -48,6 +48,27 @@ let package = Package(
             path: "Benchmarks/Timing",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // JSON log line encode + write (null sink, /dev/null, rotating file).
+        .executableTarget(
+            name: "LoggingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BulwarkTelemetry", package: "Bulwark"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Logging",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Lines/s of JSON access-style lines into a rotating file, for scripts/bench/logging-peers (structlog).
+        .executableTarget(
+            name: "logging-bench",
+            dependencies: [
+                .product(name: "BulwarkCore", package: "Bulwark"),
+                .product(name: "BulwarkTelemetry", package: "Bulwark"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/LoggingBench"
+        ),
         // Plain timing loops for scripts/bench/resilience-peers, which runs the same work in Python.
         .executableTarget(
             name: "resilience-peers-swift",

@@ -19,21 +19,40 @@ public struct JSONBuffer: Sendable {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// Decimal digits written straight into the buffer: no `String` per number (log lines carry
+    /// several).
     public mutating func append(_ value: Int) {
-        appendRaw(String(value))
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+        }
+        // The magnitude as unsigned, so Int.min has one too.
+        let magnitude = value.magnitude
+        var digitCount = 1
+        var probe = magnitude
+        while probe >= 10 {
+            probe /= 10
+            digitCount += 1
+        }
+        appendDigits(magnitude, count: digitCount)
     }
 
     /// A non-negative integer zero-padded to `width` digits (timestamps).
     public mutating func appendDigits(_ value: Int, width: Int) {
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+        appendDigits(UInt(max(value, 0)), count: width)
+    }
+
+    /// The last `count` decimal digits of `value`, zero-padded, filled in from the right in place.
+    private mutating func appendDigits(_ value: UInt, count: Int) {
+        guard count > 0 else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
         var remaining = value
-        var index = width - 1
-        while index >= 0 && remaining > 0 {
-            digits[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+        var index = start + count - 1
+        while index >= start && remaining > 0 {
+            bytes[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
             remaining /= 10
             index -= 1
         }
-        bytes.append(contentsOf: digits)
     }
 
     /// Appends `value` as a quoted JSON string, escaping per RFC 8259.

@@ -18,21 +18,31 @@ import Glibc
 public enum GatewayLauncher {
     /// Runs until SIGTERM/SIGINT; returns the process exit code.
     public static func run(config: GatewayConfig) async -> Int32 {
-        let level = LogLevelName.parse(config.logging.level) ?? .info
-        // Log I/O happens on a writer thread, never on an event loop.
-        let sink = BufferedLogSink(fileDescriptor: 1)
+        let levels = (try? LogLevelPolicy.parse(config.logging.level)) ?? LogLevelPolicy()
+        let level = levels.level(forLabel: "bulwark.gateway")
+        let format: LogFormat = config.logging.format == "text" ? .text : .json
+        // Log I/O happens on a writer thread, never on an event loop; a full buffer drops lines
+        // (counted and reported) rather than stalling requests.
+        let sink: any LogSink
+        if let path = config.logging.file {
+            do {
+                sink = try RotatingFileSink(
+                    path: path, maxBytes: config.logging.rotate, keep: config.logging.keep,
+                    dropWarning: format == .text ? .text : .json)
+            } catch {
+                let message = "bulwark: config error: logging.file: \(error)\n"
+                _ = message.withCString { write(2, $0, strlen($0)) }
+                return 2
+            }
+        } else {
+            sink = BufferedLogSink(fileDescriptor: 1, dropWarning: format == .text ? .text : .json)
+        }
         // Every detected secret (provider keys, JWTs, private keys, passwords...) is masked
         // before a line is written, in either format, on top of the key- and URL-based rules.
         let secrets = SecretRedactor()
         let redactor = LogRedactor(
             secretKeyFragments: LogRedactor.standard.secretKeyFragments, extraScanner: { secrets.redact($0) })
-        if config.logging.format == "text" {
-            LoggingSystem.bootstrap { label in
-                ConsoleLogHandler(label: label, sink: sink, level: level, redactor: redactor)
-            }
-        } else {
-            LoggingSetup.bootstrapJSON(level: level, sink: sink, redactor: redactor)
-        }
+        LoggingSetup.bootstrap(format: format, levels: levels, sink: sink, redactor: redactor)
         var logger = Logger(label: "bulwark.gateway")
         logger.logLevel = level
         let metrics = MetricsExporter()

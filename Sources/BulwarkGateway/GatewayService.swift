@@ -183,7 +183,9 @@ public final class GatewayService: Service, Sendable {
                 audit: recorder),
             telemetry: telemetry)
         var accessLogger = Logger(label: "bulwark.access")
-        accessLogger.logLevel = logger.logLevel
+        // The stricter of the two: an embedder's quiet logger silences access records too, and a
+        // `bulwark.access=warning` override in logging.level still applies.
+        accessLogger.logLevel = max(accessLogger.logLevel, logger.logLevel)
         let runtime = ProxyRuntime(
             routes: routes, upstreams: targets, securityHeaders: .standard,
             forwarded: ForwardedHeadersPolicy(trustedProxies: Set(config.trustedProxies)),
@@ -197,11 +199,6 @@ public final class GatewayService: Service, Sendable {
             "address": "\(server.localAddress?.description ?? "?")",
             "upstreams": "\(upstreams.map { "\($0.name)=\($0.url)" }.joined(separator: ","))",
         ])
-        if !config.notYetEnforced.isEmpty {
-            logger.warning("configured but not enforced by this version", metadata: [
-                "keys": "\(config.notYetEnforced.joined(separator: ", "))",
-            ])
-        }
         return server
     }
 

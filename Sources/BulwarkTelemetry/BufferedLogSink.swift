@@ -3,39 +3,85 @@ import Glibc
 #endif
 import Dispatch
 import Foundation
+import Metrics
 import Synchronization
 
 /// A sink that never lets the request path wait for I/O: lines are appended to a bounded
-/// in-memory buffer and a background thread writes them out in batches. When the buffer is full
-/// (the disk or pipe cannot keep up), new lines are dropped and counted instead of growing memory
-/// or stalling event loops.
+/// in-memory buffer and a background thread writes them to a ``LogDestination`` in batches. When
+/// the buffer is full (the disk or pipe cannot keep up), new lines are dropped instead of growing
+/// memory or stalling event loops; drops are counted, exported as the
+/// `bulwark_log_dropped_lines_total` counter, and announced by a warning line in the log itself,
+/// at most once per `dropWarningInterval`, so a gap in the log is never silent.
 public final class BufferedLogSink: LogSink {
-    private struct State {
+    /// What writers touch: one short lock per line.
+    private struct Intake {
         var buffer: [UInt8] = []
         var dropped = 0
         var stopped = false
         var wakeRequested = false
     }
 
-    private let state = Mutex(State())
-    /// Serialises writers (background thread and explicit flushes) so lines keep their order.
-    private let writeLock = Mutex<Void>(())
+    /// What the writer side touches; its lock also serialises writers (background thread, flushes,
+    /// close) so batches keep their order.
+    private struct Output {
+        /// Swapped with the intake buffer on each drain, so neither side allocates per batch.
+        var spare: [UInt8] = []
+        var countedDrops = 0
+        var announcedDrops = 0
+        var lastAnnouncement: Duration?
+        var writeErrors = 0
+        var closed = false
+        var droppedCounter: Counter?
+        var errorCounter: Counter?
+    }
+
+    /// Counter of lines dropped because the buffer was full.
+    public static let droppedLinesMetric = "bulwark_log_dropped_lines_total"
+    /// Counter of failed writes, opens and renames at the destination.
+    public static let writeErrorsMetric = "bulwark_log_write_errors_total"
+
+    private let intake = Mutex(Intake())
+    private let output = Mutex(Output())
     private let wakeup = DispatchSemaphore(value: 0)
-    private let fd: Int32
+    private let destination: any LogDestination
     private let capacity: Int
     private let batchBytes: Int
     private let interval: DispatchTimeInterval
+    private let dropWarningInterval: Duration
+    private let dropWarning: DroppedLinesWarning
+    private let metrics: (any MetricsFactory)?
+    private let elapsed: @Sendable () -> Duration
 
     /// - Parameters:
+    ///   - destination: where batches go; owned by the sink from now on (closed by `close()`).
     ///   - capacity: most bytes held before lines are dropped.
     ///   - batchBytes: buffered bytes that wake the writer early.
     ///   - interval: longest time a line waits before it is written.
-    public init(fileDescriptor: Int32 = 1, capacity: Int = 8 << 20, batchBytes: Int = 64 << 10, interval: Duration = .milliseconds(50)) {
-        self.fd = fileDescriptor
+    ///   - dropWarningInterval: least time between two "lines dropped" warning lines.
+    ///   - dropWarning: renders that warning in the log's format.
+    ///   - metrics: factory for the drop and error counters; `nil` takes the bootstrapped
+    ///     `MetricsSystem` when the first one is counted (sinks are often made before metrics).
+    ///   - clock: paces the drop warnings; tests pass a manual clock.
+    public init<C: Clock>(
+        destination: any LogDestination,
+        capacity: Int = 8 << 20,
+        batchBytes: Int = 64 << 10,
+        interval: Duration = .milliseconds(50),
+        dropWarningInterval: Duration = .seconds(10),
+        dropWarning: DroppedLinesWarning = .json,
+        metrics: (any MetricsFactory)? = nil,
+        clock: C = ContinuousClock()
+    ) where C.Duration == Duration {
+        self.destination = destination
         self.capacity = capacity
         self.batchBytes = batchBytes
         let parts = interval.components
         self.interval = .nanoseconds(Int(parts.seconds) * 1_000_000_000 + Int(parts.attoseconds / 1_000_000_000))
+        self.dropWarningInterval = dropWarningInterval
+        self.dropWarning = dropWarning
+        self.metrics = metrics
+        let start = clock.now
+        self.elapsed = { start.duration(to: clock.now) }
         let thread = Thread { [weak self] in
             while let sink = self, sink.runOnce() {}
         }
@@ -43,8 +89,27 @@ public final class BufferedLogSink: LogSink {
         thread.start()
     }
 
-    /// Lines dropped because the buffer was full.
-    public var droppedLines: Int { state.withLock { $0.dropped } }
+    /// Buffers lines for a file descriptor the caller owns (stdout by default).
+    public convenience init(
+        fileDescriptor: Int32 = 1, capacity: Int = 8 << 20, batchBytes: Int = 64 << 10, interval: Duration = .milliseconds(50),
+        dropWarning: DroppedLinesWarning = .json, metrics: (any MetricsFactory)? = nil
+    ) {
+        self.init(
+            destination: FileDescriptorDestination(fileDescriptor: fileDescriptor), capacity: capacity, batchBytes: batchBytes,
+            interval: interval, dropWarning: dropWarning, metrics: metrics)
+    }
+
+    deinit {
+        // The writer thread holds no reference while idle, so the last owner may drop the sink
+        // without closing it: nothing buffered may be lost, and the destination must be released.
+        close()
+    }
+
+    /// Lines dropped because the buffer was full (or the sink was closed).
+    public var droppedLines: Int { intake.withLock { $0.dropped } }
+
+    /// Failed operations at the destination so far.
+    public var writeErrors: Int { output.withLock { $0.writeErrors } }
 
     public func write(line: String) {
         var line = line
@@ -52,51 +117,91 @@ public final class BufferedLogSink: LogSink {
     }
 
     public func write(bytes: UnsafeRawBufferPointer) {
-        let wake = state.withLock { state -> Bool in
-                if state.stopped || state.buffer.count + bytes.count + 1 > capacity {
-                    state.dropped += 1
-                    return false
-                }
-                state.buffer.append(contentsOf: bytes)
-                state.buffer.append(10)
-                if state.buffer.count >= batchBytes && !state.wakeRequested {
-                    state.wakeRequested = true
-                    return true
-                }
+        let wake = intake.withLock { intake -> Bool in
+            if intake.stopped || intake.buffer.count + bytes.count + 1 > capacity {
+                intake.dropped += 1
                 return false
+            }
+            intake.buffer.append(contentsOf: bytes)
+            intake.buffer.append(10)
+            if intake.buffer.count >= batchBytes && !intake.wakeRequested {
+                intake.wakeRequested = true
+                return true
+            }
+            return false
         }
         if wake { wakeup.signal() }
     }
 
     /// Writes everything buffered so far, on the caller's thread.
     public func flush() {
-        drain()
+        drain(closing: false)
     }
 
-    /// Flushes and stops the writer thread; later lines are dropped.
+    /// Flushes, announces any unreported drops, closes the destination and stops the writer
+    /// thread; later lines are dropped. Safe to call more than once.
     public func close() {
-        drain()
-        state.withLock { $0.stopped = true }
+        intake.withLock { $0.stopped = true }
+        drain(closing: true)
         wakeup.signal()
     }
 
     /// One writer-thread iteration; false when the sink has stopped.
     private func runOnce() -> Bool {
         _ = wakeup.wait(timeout: .now() + interval)
-        drain()
-        return !state.withLock { $0.stopped }
+        drain(closing: false)
+        return !intake.withLock { $0.stopped }
     }
 
-    private func drain() {
-        writeLock.withLock { _ in
-            let pending = state.withLock { state -> [UInt8] in
-                state.wakeRequested = false
-                let taken = state.buffer
-                state.buffer.removeAll(keepingCapacity: true)
-                return taken
+    private func drain(closing: Bool) {
+        output.withLock { output in
+            guard !output.closed else { return }
+            var pending = output.spare
+            let dropped = intake.withLock { intake -> Int in
+                intake.wakeRequested = false
+                swap(&intake.buffer, &pending)
+                return intake.dropped
             }
-            guard !pending.isEmpty else { return }
-            pending.withUnsafeBytes { FileDescriptorWriter.writeAll(fd, $0) }
+            var errors = 0
+            if !pending.isEmpty {
+                errors += pending.withUnsafeBytes { destination.write(lines: $0) }
+            }
+            pending.removeAll(keepingCapacity: true)
+            output.spare = pending
+            errors += reportDrops(total: dropped, closing: closing, into: &output)
+            if errors > 0 {
+                output.writeErrors += errors
+                counter(Self.writeErrorsMetric, &output.errorCounter).increment(by: errors)
+            }
+            if closing {
+                output.closed = true
+                destination.close()
+            }
         }
+    }
+
+    /// Counts new drops and, when due, writes the warning line; returns destination errors.
+    private func reportDrops(total: Int, closing: Bool, into output: inout Output) -> Int {
+        if total > output.countedDrops {
+            counter(Self.droppedLinesMetric, &output.droppedCounter).increment(by: total - output.countedDrops)
+            output.countedDrops = total
+        }
+        guard total > output.announcedDrops else { return 0 }
+        let now = elapsed()
+        if !closing, let last = output.lastAnnouncement, now - last < dropWarningInterval {
+            return 0
+        }
+        var line = dropWarning.render(total - output.announcedDrops, total)
+        line.append("\n")
+        output.announcedDrops = total
+        output.lastAnnouncement = now
+        return line.withUTF8 { destination.write(lines: UnsafeRawBufferPointer($0)) }
+    }
+
+    private func counter(_ label: String, _ slot: inout Counter?) -> Counter {
+        if let existing = slot { return existing }
+        let made = Counter(label: label, factory: metrics ?? MetricsSystem.factory)
+        slot = made
+        return made
     }
 }

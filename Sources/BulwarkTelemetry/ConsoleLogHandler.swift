@@ -3,6 +3,7 @@ import Logging
 /// Human-readable lines for development (`logging.format: text`):
 /// `2026-11-23T20:31:02.118204Z info bulwark.access: request request_id=… status=200`.
 /// The same redaction as the JSON handler runs first, so switching formats never leaks a secret.
+/// The ids of the task-local ``LogContext`` come in through its metadata provider by default.
 public struct ConsoleLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -12,11 +13,15 @@ public struct ConsoleLogHandler: LogHandler {
     private let sink: any LogSink
     private let redactor: LogRedactor
 
-    public init(label: String, sink: any LogSink = FileDescriptorSink.standardOutput, level: Logger.Level = .info, redactor: LogRedactor = .standard) {
+    public init(
+        label: String, sink: any LogSink = FileDescriptorSink.standardOutput, level: Logger.Level = .info, redactor: LogRedactor = .standard,
+        metadataProvider: Logger.MetadataProvider? = LogContext.metadataProvider
+    ) {
         self.label = label
         self.sink = sink
         self.logLevel = level
         self.redactor = redactor
+        self.metadataProvider = metadataProvider
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {

@@ -11,12 +11,17 @@ public struct LogRedactor: Sendable {
     public static let mask = "[REDACTED]"
 
     /// Lower-cased key fragments whose values are never logged.
-    public var secretKeyFragments: [String]
+    public var secretKeyFragments: [String] {
+        didSet { keyMatcher = SecretKeyMatcher(fragments: secretKeyFragments) }
+    }
     public var extraScanner: TextScanner?
+    /// `secretKeyFragments` indexed by first byte, kept in step with it.
+    private var keyMatcher: SecretKeyMatcher
 
     public init(secretKeyFragments: [String], extraScanner: TextScanner? = nil) {
         self.secretKeyFragments = secretKeyFragments
         self.extraScanner = extraScanner
+        self.keyMatcher = SecretKeyMatcher(fragments: secretKeyFragments)
     }
 
     public static let standard = LogRedactor(secretKeyFragments: [
@@ -25,15 +30,11 @@ public struct LogRedactor: Sendable {
     ])
 
     /// Whether a metadata key or query parameter name names a secret. Runs for every metadata key
-    /// of every log line, so it compares ASCII bytes instead of building lower-cased strings.
+    /// of every log line, so it compares ASCII bytes (only at positions where some fragment could
+    /// start) instead of building lower-cased strings.
     public func isSecretKey(_ key: String) -> Bool {
         var key = key
-        return key.withUTF8 { keyBytes in
-            for fragment in secretKeyFragments where Self.containsIgnoringASCIICase(keyBytes, fragment) {
-                return true
-            }
-            return false
-        }
+        return key.withUTF8 { keyMatcher.matches($0) }
     }
 
     /// Case-insensitive substring test; `needle` must be lower case.
@@ -86,12 +87,34 @@ public struct LogRedactor: Sendable {
         return result
     }
 
-    /// Cheap pre-check so ordinary messages skip the rewriting passes.
-    private func mightContainCredential(_ text: String) -> Bool {
-        for byte in text.utf8 where byte == UInt8(ascii: "=") || byte == UInt8(ascii: "@") || byte == UInt8(ascii: " ") {
+    /// True when `text` can be written as a JSON string as it is: nothing to redact (no byte that
+    /// could introduce a credential, no extra scanner) and nothing to escape. One pass over the
+    /// bytes lets log handlers skip both the rewriting and the escaping passes for ordinary values.
+    func isPlainJSONText(_ text: String) -> Bool {
+        guard extraScanner == nil else { return false }
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case 0..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: " "):
+                    return false
+                default:
+                    continue
+                }
+            }
             return true
         }
-        return false
+    }
+
+    /// Cheap pre-check so ordinary messages skip the rewriting passes.
+    private func mightContainCredential(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte == UInt8(ascii: "=") || byte == UInt8(ascii: "@") || byte == UInt8(ascii: " ") {
+                return true
+            }
+            return false
+        }
     }
 
     private func redactAuthSchemes(in text: String) -> String {

@@ -15,11 +15,18 @@ public protocol LogSink: Sendable {
     func write(bytes: UnsafeRawBufferPointer)
     /// Pushes buffered lines to their destination; called on shutdown.
     func flush()
+    /// Flushes and releases the destination (files, writer threads); lines written later are
+    /// dropped. Sinks without resources only flush.
+    func close()
 }
 
 extension LogSink {
     public func write(bytes: UnsafeRawBufferPointer) {
         write(line: String(decoding: bytes, as: UTF8.self))
+    }
+
+    public func close() {
+        flush()
     }
 }
 
@@ -40,17 +47,20 @@ public final class FileDescriptorSink: LogSink {
         var line = line
         line.append("\n")
         lock.withLock { _ in
-            line.withUTF8 { FileDescriptorWriter.writeAll(fd, UnsafeRawBufferPointer($0)) }
+            line.withUTF8 { _ = FileDescriptorWriter.writeAll(fd, UnsafeRawBufferPointer($0)) }
         }
     }
 
     public func flush() {}
 }
 
-/// `write(2)` until every byte is out, retrying on EINTR; gives up silently on other errors,
-/// because a logger must never take the process down.
+/// `write(2)` until every byte is out, retrying on EINTR. Other errors end the attempt and are
+/// returned, never thrown, because a logger must never take the process down; callers that keep
+/// statistics count them.
 enum FileDescriptorWriter {
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+    /// Bytes written, and `errno` of the failure that stopped the write (0 when all went out).
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, errorNumber: Int32) {
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
@@ -59,9 +69,11 @@ enum FileDescriptorWriter {
             } else if written < 0 && errno == EINTR {
                 continue
             } else {
-                return
+                // A zero-byte write of a non-empty buffer would loop forever; report it as EIO.
+                return (offset, written < 0 ? errno : EIO)
             }
         }
+        return (offset, 0)
     }
 }
 

@@ -12,7 +12,6 @@ struct ConfigFile {
     var apiKeys: APIKeyAuthConfig?
     var routes: [RouteConfig] = []
     var trustedProxies: [String] = []
-    var notYetEnforced: [String] = []
 
     static func parse(yaml: String) throws -> ConfigFile {
         let root: Node?

@@ -106,8 +106,10 @@ public enum ConfigLoader {
             throw ConfigError(key: "logging.format", "'\(config.logging.format)' is not json or text")
         }
         config.logging.level = reader.string(forKey: "logging.level", default: "info")
-        guard LogLevelName.parse(config.logging.level) != nil else {
-            throw ConfigError(key: "logging.level", "'\(config.logging.level)' is not one of trace, debug, info, notice, warning, error, critical")
+        do {
+            _ = try LogLevelPolicy.parse(config.logging.level)
+        } catch {
+            throw ConfigError(key: "logging.level", "\(error.reason) (e.g. info, or info,bulwark.store=debug)")
         }
         config.logging.file = reader.string(forKey: "logging.file")
         if let rotate = reader.string(forKey: "logging.rotate") {
@@ -164,8 +166,6 @@ public enum ConfigLoader {
         if let index = config.routes.firstIndex(where: { $0.auth == "jwt" }), config.jwt == nil {
             throw ConfigError(key: "routes[\(index)].auth", "jwt needs an auth.jwt section with a secret, public-key-file or jwks-file")
         }
-        config.notYetEnforced = file.notYetEnforced
-        if config.logging.file != nil { config.notYetEnforced.append("logging.file") }
 
         if let upstreamURL = reader.string(forKey: "upstream") {
             guard let address = ConfigValueParser.upstreamURL(upstreamURL) else {

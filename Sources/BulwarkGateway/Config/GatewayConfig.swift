@@ -33,9 +33,6 @@ public struct GatewayConfig: Sendable {
     /// DDoS blocking and abuse detection; off unless configured.
     public var protection = ProtectionConfig()
     public var adminKey: String?
-    /// Parts of the config that are parsed and validated but enforced by modules still to come;
-    /// listed at start-up so nobody believes they are in force.
-    public var notYetEnforced: [String] = []
     /// When true the built-in sample service is started and is the upstream named `sample`.
     public var useSampleUpstream: Bool = true
     /// Event-loop threads; defaults to one per core.

@@ -1,0 +1,126 @@
+import BulwarkTelemetry
+import BulwarkTesting
+import Foundation
+import Logging
+import MetricsTestKit
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("BufferedLogSink")
+struct BufferedLogSinkTests {
+    /// `line-NNNN` plus the newline: 10 bytes in the buffer.
+    private func numbered(_ index: Int) -> String {
+        "line-" + String(repeating: "0", count: max(0, 4 - String(index).count)) + String(index)
+    }
+
+    @Test func aFullBufferDropsCountsAndReportsLines() throws {
+        let destination = GatedDestination()
+        let metrics = TestMetrics()
+        let clock = ManualClock()
+        // Room for exactly ten 10-byte lines; the writer wakes on every line and never by timer.
+        let sink = BufferedLogSink(
+            destination: destination, capacity: 100, batchBytes: 1, interval: .seconds(3600), metrics: metrics, clock: clock)
+        sink.write(line: numbered(0))
+        try #require(destination.waitUntilHeld(), "the writer never picked up the first line")
+
+        for index in 1...25 { sink.write(line: numbered(index)) }
+        #expect(sink.droppedLines == 15)
+
+        destination.release()
+        sink.flush()
+        let lines = destination.lines
+        #expect(Array(lines.prefix(11)) == (0...10).map(numbered))
+        #expect(lines.count == 12)
+        let warning = try parseLine(try #require(lines.last))
+        #expect(warning["level"] as? String == "warning")
+        #expect(warning["logger"] as? String == "bulwark.log")
+        let fields = try #require(warning["metadata"] as? [String: Any])
+        #expect(fields["event"] as? String == "log_lines_dropped")
+        #expect(fields["dropped_lines"] as? Int == 15)
+        #expect(fields["dropped_lines_total"] as? Int == 15)
+        #expect(try metrics.expectCounter(BufferedLogSink.droppedLinesMetric).totalValue == 15)
+
+        // Room again once drained: nothing more is dropped.
+        sink.write(line: numbered(26))
+        sink.close()
+        #expect(destination.lines.last == numbered(26))
+        #expect(sink.droppedLines == 15)
+        #expect(destination.isClosed)
+    }
+
+    @Test func dropWarningsArePacedByTheClockButEveryDropIsCounted() throws {
+        let destination = GatedDestination()
+        destination.release()
+        let metrics = TestMetrics()
+        let clock = ManualClock()
+        let sink = BufferedLogSink(
+            destination: destination, capacity: 64, dropWarningInterval: .seconds(10), metrics: metrics, clock: clock)
+        let tooLong = String(repeating: "x", count: 100)
+
+        sink.write(line: tooLong)
+        sink.flush()
+        #expect(warnings(destination).map(\.dropped) == [1])
+
+        sink.write(line: tooLong)
+        sink.write(line: "kept")
+        sink.flush()
+        #expect(warnings(destination).map(\.dropped) == [1], "a second warning within the interval")
+        #expect(try metrics.expectCounter(BufferedLogSink.droppedLinesMetric).totalValue == 2)
+        #expect(destination.lines.contains("kept"))
+
+        clock.advance(by: .seconds(10))
+        sink.flush()
+        #expect(warnings(destination).map(\.dropped) == [1, 1])
+        #expect(warnings(destination).map(\.total) == [1, 2])
+
+        sink.write(line: tooLong)
+        sink.close()
+        #expect(warnings(destination).map(\.total) == [1, 2, 3], "close announces what is left, whatever the clock")
+    }
+
+    @Test func linesAfterCloseAreDroppedNotWritten() {
+        let destination = GatedDestination()
+        destination.release()
+        let sink = BufferedLogSink(destination: destination, metrics: TestMetrics(), clock: ManualClock())
+        sink.write(line: "before")
+        sink.close()
+        sink.write(line: "after")
+        sink.flush()
+        sink.close()
+        #expect(destination.lines == ["before"])
+        #expect(sink.droppedLines == 1)
+    }
+
+    @Test func writeErrorsAreCountedNotFatal() throws {
+        let fd = open("/dev/full", O_WRONLY)
+        try #require(fd >= 0)
+        defer { Glibc.close(fd) }
+        let metrics = TestMetrics()
+        let sink = BufferedLogSink(fileDescriptor: fd, metrics: metrics)
+        sink.write(line: "cannot land: the device is full")
+        sink.flush()
+        sink.write(line: "nor this")
+        sink.close()
+        #expect(sink.writeErrors == 2)
+        #expect(try metrics.expectCounter(BufferedLogSink.writeErrorsMetric).totalValue == 2)
+    }
+
+    @Test func textWarningMatchesTheConsoleFormat() {
+        let line = DroppedLinesWarning.text.render(3, 7)
+        #expect(line.contains(" warning bulwark.log: log lines dropped"))
+        #expect(line.hasSuffix("dropped_lines=3 dropped_lines_total=7 event=log_lines_dropped"))
+    }
+
+    private func warnings(_ destination: GatedDestination) -> [(dropped: Int, total: Int)] {
+        destination.lines.compactMap { line in
+            guard let record = try? parseLine(line), let fields = record["metadata"] as? [String: Any],
+                fields["event"] as? String == DroppedLinesWarning.event,
+                let dropped = fields["dropped_lines"] as? Int, let total = fields["dropped_lines_total"] as? Int
+            else { return nil }
+            return (dropped, total)
+        }
+    }
+}
