@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "BulwarkHTTP",
                 "BulwarkCore",
+                "BulwarkTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -1,5 +1,6 @@
 import BulwarkCore
 import BulwarkHTTP
+import BulwarkTelemetry
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -53,7 +54,9 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
             var limited = request
             limited.body = RequestBody(asyncSequence: LimitedBody(base: request.body, policy: bodyLimit))
             do {
-                response = try await next(limited, context)
+                // The handler and everything it awaits (child tasks too) log with this request's
+                // id, without passing it by hand; the scope ends with the request.
+                response = try await LogContext.withValues(requestID: requestID) { try await next(limited, context) }
             } catch {
                 let bulwarkError = Self.bulwarkError(from: error)
                 errorCode = bulwarkError.code.code
