@@ -210,9 +210,12 @@ public final class GatewayService: Service, Sendable {
         guard case .postgres(let location) = try StateURL(parsing: config.state) else { return nil }
         let client = location.makeClient(logger: logger)
         storeTask.withLock { $0 = Task { await client.run() } }
-        let store = PostgresRateLimitStore(client: client, logger: logger)
+        let exact = PostgresRateLimitStore(client: client, logger: logger)
+        let store: any RateLimitStore = config.stateLeaseSize >= 2
+            ? LeasedRateLimitStore(base: exact, leaseSize: Int64(config.stateLeaseSize), leaseTTL: config.stateLeaseTTL)
+            : exact
         do {
-            try await TimeoutPolicy(.seconds(3)).run { try await store.migrate() }
+            try await TimeoutPolicy(.seconds(3)).run { try await exact.migrate() }
             logger.notice("rate limits shared through PostgreSQL", metadata: ["host": "\(location.host):\(location.port)"])
         } catch {
             logger.error("PostgreSQL state store unreachable at start-up", metadata: [

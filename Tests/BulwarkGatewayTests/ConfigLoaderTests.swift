@@ -306,7 +306,7 @@ struct ConfigLoaderErrorTests {
     @Test func unknownTopLevelKey() {
         let error = configError(yaml: "lisen: {port: 1}")
         #expect(error?.key == "lisen")
-        #expect(error?.problem.hasPrefix("unknown key (expected one of: listen, state, state-failure, upstreams") == true)
+        #expect(error?.problem.hasPrefix("unknown key (expected one of: listen, state, state-failure, state-lease, upstreams") == true)
         #expect(error?.description.hasPrefix("config error: lisen: unknown key") == true)
     }
 

@@ -8,11 +8,14 @@ import Testing
 struct GatewaySharedLimitTests {
     static var postgresURL: String? { ProcessInfo.processInfo.environment["BULWARK_TEST_POSTGRES_URL"] }
 
-    static func config(upstream: UpstreamFixture, state: String, failure: String = "open", rate: String) throws -> String {
+    static func config(upstream: UpstreamFixture, state: String, failure: String = "open", rate: String, extra: String = "") throws
+        -> String
+    {
         let path = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
         try """
         state: "\(state)"
         state-failure: \(failure)
+        \(extra)
         upstreams:
           app: {url: "\(upstream.url)"}
         routes:
@@ -41,6 +44,28 @@ struct GatewaySharedLimitTests {
         }
         #expect(allowed == 20)
         #expect(refused == 20)
+    }
+
+    /// With leases, most decisions stay on the replica, yet the two together still never pass
+    /// more than the limit, and leave at most 1 % of it unspent.
+    @Test(.enabled(if: postgresURL != nil, "needs BULWARK_TEST_POSTGRES_URL"))
+    func leasingGatewaysStayWithinTheSharedLimit() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        // No other test uses 300/hour.
+        let path = try Self.config(
+            upstream: upstream, state: try #require(Self.postgresURL), rate: "300/hour", extra: "state-lease: {size: 16, ttl: 30s}")
+        let first = try await GatewayProcess.start(arguments: ["--config", path])
+        defer { first.process.kill() }
+        let second = try await GatewayProcess.start(arguments: ["--config", path])
+        defer { second.process.kill() }
+        var allowed = 0
+        for index in 0..<400 {
+            let gateway = index % 2 == 0 ? first : second
+            if try await RawHTTP.get(port: gateway.port, "/ok").status == 200 { allowed += 1 }
+        }
+        #expect(allowed <= 300, "never more than the limit")
+        #expect(allowed >= 297, "at most 1 % left unspent (\(allowed))")
     }
 
     @Test func anUnreachableStoreFailsOpenOrClosedAsConfigured() async throws {

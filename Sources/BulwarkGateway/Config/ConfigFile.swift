@@ -43,6 +43,8 @@ struct ConfigFile {
                 try file.scalarMap(value, key: "admin", allowed: ["key"])
             case "tracing":
                 try file.scalarMap(value, key: "tracing", allowed: ["spans"])
+            case "state-lease":
+                try file.scalarMap(value, key: "state-lease", allowed: ["size", "ttl"])
             case "audit":
                 try file.scalarMap(value, key: "audit", allowed: ["trail", "retain", "keep", "key-file"])
             case "trusted-proxies":
@@ -63,7 +65,7 @@ struct ConfigFile {
                 (file.jwt, file.apiKeys) = try parseAuth(value)
             default:
                 throw unknown(name, at: nil, allowed: [
-                    "listen", "state", "state-failure", "upstreams", "routes", "protection", "auth", "logging", "admin", "tracing", "audit", "trusted-proxies",
+                    "listen", "state", "state-failure", "state-lease", "upstreams", "routes", "protection", "auth", "logging", "admin", "tracing", "audit", "trusted-proxies",
                     "drain-timeout", "drain-delay", "threads", "max-connections", "client-idle-timeout",
                 ])
             }

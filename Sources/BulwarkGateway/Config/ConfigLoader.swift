@@ -129,6 +129,15 @@ public enum ConfigLoader {
             throw ConfigError(key: "tracing.spans", "'\(config.tracing)' is not off or log")
         }
 
+        config.stateLeaseSize = try integer(reader, "state-lease.size", default: 0, range: 0...100_000)
+        if config.stateLeaseSize == 1 {
+            throw ConfigError(key: "state-lease.size", "a lease of 1 is no lease; use 0 (exact) or 2 and more")
+        }
+        config.stateLeaseTTL = try duration(reader, "state-lease.ttl", default: config.stateLeaseTTL)
+        guard config.stateLeaseTTL >= .milliseconds(10), config.stateLeaseTTL <= .seconds(60) else {
+            throw ConfigError(key: "state-lease.ttl", "must be between 10ms and 60s")
+        }
+
         if let trail = reader.string(forKey: "audit.trail") {
             guard ["on", "off"].contains(trail) else { throw ConfigError(key: "audit.trail", "'\(trail)' is not on or off") }
             config.audit.enabled = trail == "on"

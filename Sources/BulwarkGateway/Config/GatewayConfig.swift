@@ -10,6 +10,10 @@ public struct GatewayConfig: Sendable {
     /// When a shared state store (PostgreSQL) cannot be reached: `true` lets requests through
     /// unlimited (logged, counted, health warns); `false` refuses them with 503.
     public var stateFailOpen = true
+    /// `state-lease`: with a shared store, take this many requests per round trip and decide
+    /// the rest locally (0 = every decision goes to the store, exact).
+    public var stateLeaseSize = 0
+    public var stateLeaseTTL: Duration = .seconds(1)
     public var upstreams: [UpstreamConfig] = []
     public var routes: [RouteConfig] = []
     /// Peers whose `X-Forwarded-*` headers are believed.

@@ -35,6 +35,16 @@ final class SharedRateLimits: Sendable {
 
     /// Every window of the route, in order; the first refusal decides. Windows checked before a
     /// refusing one have consumed (the store decides one window per statement).
+    /// The decision from leases this replica already holds, without the async hop; nil when the
+    /// store must be asked (no leasing, or a lease is missing or spent).
+    func decideLocally(key: String, policies: [RateLimitPolicy]) -> RateLimitDecision? {
+        guard let leased = store as? LeasedRateLimitStore,
+            var decisions = leased.decideAllLocally(key: key, policies: policies, now: UnixTime.nanoseconds())
+        else { return nil }
+        for index in decisions.indices { decisions[index].policyIndex = index }
+        return decisions.min { $0.remaining < $1.remaining }
+    }
+
     func decide(key: String, policies: [RateLimitPolicy]) async -> Outcome {
         let now = UnixTime.nanoseconds()
         var tightest: RateLimitDecision?

@@ -107,6 +107,12 @@ extension ProxyHandler {
     /// is refused) back on this event loop. Body parts queue meanwhile, as while connecting.
     func admitThroughSharedStore(_ limiter: RouteLimiter, _ shared: SharedRateLimits, exchange: Exchange) {
         guard let context else { return }
+        if let decision = shared.decideLocally(key: "ip:" + exchange.clientIP, policies: limiter.policies) {
+            // Paid for by a lease this replica holds: no hop off the event loop.
+            exchange.extraHeaders = limiter.headers(for: limiter.count(decision))
+            startUpstream(exchange)
+            return
+        }
         exchange.phase = .connecting
         let eventLoop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
