@@ -102,6 +102,16 @@ let package = Package(
             dependencies: [.product(name: "BulwarkResilience", package: "Bulwark")],
             path: "Sources/RateLimitPeers"
         ),
+        // Shared rate-limit decisions per second through PostgreSQL, exact and leased.
+        .executableTarget(
+            name: "ratelimit-pg-bench",
+            dependencies: [
+                .product(name: "BulwarkResilience", package: "Bulwark"),
+                .product(name: "BulwarkStore", package: "Bulwark"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/RateLimitPostgresBench"
+        ),
         // Durable audit-trail appends per second with group commit.
         .executableTarget(
             name: "trail-bench",
