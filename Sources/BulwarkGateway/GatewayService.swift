@@ -156,13 +156,17 @@ public final class GatewayService: Service, Sendable {
                     rejectsOversizedBody: route.screenBodyOversize == "reject", metrics: metrics.factory)
             }
             // The client identity: the token's subject on jwt routes, the key's id on api-key routes.
-            let userLimits = route.limits.filter { $0.per == "user" || $0.per == "key" }
-            if !userLimits.isEmpty {
-                do {
+            do {
+                let userLimits = route.limits.filter { $0.per == "user" }
+                if !userLimits.isEmpty {
                     entry.userLimiter = try RouteLimiter(route: route.pattern.pattern, limits: userLimits, metrics: metrics.factory)
-                } catch {
-                    throw ConfigError(key: "routes[\(routeIndex)].limits", "\(error)")
                 }
+                let keyLimits = route.limits.filter { $0.per == "key" }
+                if !keyLimits.isEmpty {
+                    entry.keyLimiter = try RouteLimiter(route: route.pattern.pattern, limits: keyLimits, metrics: metrics.factory)
+                }
+            } catch {
+                throw ConfigError(key: "routes[\(routeIndex)].limits", "\(error)")
             }
             routes.append(entry)
         }

@@ -17,7 +17,7 @@ struct Keys: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue a key; it is printed once and cannot be shown again.")
 
-        @Option(help: "Who or what the key is for (shown in lists and logs).")
+        @Argument(help: "Who or what the key is for: the subject in logs and per-user limits; unique among active keys.")
         var name: String
 
         @OptionGroup var state: StateOption
@@ -26,10 +26,14 @@ struct Keys: AsyncParsableCommand {
 
         private func create() async throws {
             guard !name.isEmpty, name.utf8.count <= 200, !name.contains(where: \.isNewline) else {
-                throw CLIFailure("--name must be 1 to 200 characters on one line")
+                throw CLIFailure("NAME must be 1 to 200 characters on one line")
             }
             let stores = try await state.openStores()
             defer { stores.close() }
+            let existing = try await CLIFailure.wrap("cannot read keys") { try await stores.apiKeys.list() }
+            if let taken = existing.first(where: { $0.name == name && !$0.isRevoked }) {
+                throw CLIFailure("an active key named \"\(name)\" exists (\(taken.id)); revoke it first or pick another name")
+            }
             let key = APIKey.generate()
             let record = APIKeyRecord(
                 id: key.id, name: name, digest: APIKey.digest(key.plaintext), createdAt: Int64(Date().timeIntervalSince1970))
@@ -85,10 +89,11 @@ struct Keys: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key by id; gateways refuse it within their refresh interval.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a key by name (or id); gateways refuse it within their refresh interval.")
 
-        @Argument(help: "The key's id (the 12 hex digits after bwk_).")
-        var id: String
+        @Argument(help: "The key's name, or its id (the 12 hex digits after bwk_).")
+        var nameOrID: String
 
         @OptionGroup var state: StateOption
 
@@ -97,15 +102,17 @@ struct Keys: AsyncParsableCommand {
         private func revoke() async throws {
             let stores = try await state.openStores()
             defer { stores.close() }
-            guard try await stores.apiKeys.list().contains(where: { $0.id == id && !$0.isRevoked }) else {
-                throw CLIFailure("no active key with id \(id)")
+            let active = try await CLIFailure.wrap("cannot read keys") { try await stores.apiKeys.list() }.filter { !$0.isRevoked }
+            guard let record = active.first(where: { $0.name == nameOrID }) ?? active.first(where: { $0.id == nameOrID }) else {
+                throw CLIFailure("no active key named or with id \(nameOrID)")
             }
+            let id = record.id
             try await state.audit(action: "key.revoke", resource: "key:\(id)", details: [:])
             let revoked = try await CLIFailure.wrap("cannot revoke") {
                 try await stores.apiKeys.revoke(id: id, now: Int64(Date().timeIntervalSince1970))
             }
-            guard revoked else { throw CLIFailure("no active key with id \(id)") }
-            print("revoked \(id)")
+            guard revoked else { throw CLIFailure("no active key named or with id \(nameOrID)") }
+            print("revoked \(id) (\(record.name))")
         }
     }
 }

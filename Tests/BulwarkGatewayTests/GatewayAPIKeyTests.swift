@@ -14,11 +14,13 @@ struct GatewayAPIKeyTests {
     @Test func issuedKeysAreAcceptedLimitedAndRevoked() async throws {
         let directory = try TestPaths.temporaryDirectory()
         let state = "sqlite:\(directory)/state.sqlite"
-        let first = try Self.keys(["create", "--name", "billing service"], state: state)
+        let first = try Self.keys(["create", "billing service"], state: state)
         #expect(first.status == 0, "\(first.stderr)")
         let key = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(key.hasPrefix("bwk_") && key.utf8.count == 81)
-        let second = try Self.keys(["create", "--name", "reports"], state: state).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let duplicate = try Self.keys(["create", "billing service"], state: state)
+        #expect(duplicate.status == 1 && duplicate.stderr.contains("an active key named \"billing service\" exists"))
+        let second = try Self.keys(["create", "reports"], state: state).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let database = try Data(contentsOf: URL(fileURLWithPath: directory + "/state.sqlite"))
         #expect(database.range(of: Data(key.utf8)) == nil, "only the digest is stored")
 
@@ -60,10 +62,10 @@ struct GatewayAPIKeyTests {
         #expect(otherKey.status == 200, "each key has its own allowance")
 
         let id = String(key.dropFirst(4).prefix(12))
-        let line = try await gateway.process.waitForLine(containing: "\"user_id\":\"key:\(id)\"")
+        let line = try await gateway.process.waitForLine(containing: "\"user_id\":\"billing service\"")
         #expect(!line.contains(key), "the key itself is never logged")
 
-        let revoke = try Self.keys(["revoke", id], state: state)
+        let revoke = try Self.keys(["revoke", "billing service"], state: state)
         #expect(revoke.status == 0, "\(revoke.stderr)")
         var refusedAfterRevoke = false
         for _ in 0..<100 where !refusedAfterRevoke {
@@ -85,7 +87,7 @@ struct GatewayAPIKeyTests {
         let state = "sqlite:\(try TestPaths.temporaryDirectory())/state.sqlite"
         let unknown = try Self.keys(["revoke", "0123456789ab"], state: state)
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "bulwark keys revoke: no active key with id 0123456789ab\n")
+        #expect(unknown.stderr == "bulwark keys revoke: no active key named or with id 0123456789ab\n")
         let badState = try Self.keys(["list"], state: "mysql://nope")
         #expect(badState.status == 1)
         #expect(badState.stderr.hasPrefix("bulwark keys list: state store:"))

@@ -169,8 +169,8 @@ public enum ConfigLoader {
         if let index = config.routes.firstIndex(where: { $0.auth != "api-key" && $0.limits.contains { $0.per == "key" } }) {
             throw ConfigError(key: "routes[\(index)].limits", "per: key limits need auth: api-key on the route (the key is the client)")
         }
-        if let index = config.routes.firstIndex(where: { $0.auth != "jwt" && $0.limits.contains { $0.per == "user" } }) {
-            throw ConfigError(key: "routes[\(index)].limits", "per: user limits need auth: jwt on the route (the user is the token's subject)")
+        if let index = config.routes.firstIndex(where: { $0.auth == nil && $0.limits.contains { $0.per == "user" } }) {
+            throw ConfigError(key: "routes[\(index)].limits", "per: user limits need auth: jwt or api-key on the route (the user is the authenticated subject)")
         }
         if let index = config.routes.firstIndex(where: { $0.auth == "jwt" }), config.jwt == nil {
             throw ConfigError(key: "routes[\(index)].auth", "jwt needs an auth.jwt section with a secret, public-key-file or jwks-file")

@@ -21,6 +21,8 @@ final class SharedRateLimits: Sendable {
     let timeout: TimeoutPolicy
     private let logger: Logger
     private let failures: Counter
+    /// Round trips to the store, per decision (every window of the route).
+    private let latency: Timer
     private let lastFailureLog = Atomic<Int64>(0)
     /// Whether the last decision reached the store; read by the health check.
     let reachable = Atomic<Bool>(true)
@@ -31,6 +33,7 @@ final class SharedRateLimits: Sendable {
         self.timeout = TimeoutPolicy(timeout)
         self.logger = logger
         self.failures = Counter(label: "bulwark_state_store_failures_total", factory: metrics)
+        self.latency = Timer(label: "bulwark_state_store_latency_seconds", factory: metrics)
     }
 
     /// Every window of the route, in order; the first refusal decides. Windows checked before a
@@ -47,6 +50,8 @@ final class SharedRateLimits: Sendable {
 
     func decide(key: String, policies: [RateLimitPolicy]) async -> Outcome {
         let now = UnixTime.nanoseconds()
+        let started = ContinuousClock.now
+        defer { latency.recordNanoseconds((ContinuousClock.now - started).nanosecondsClamped) }
         var tightest: RateLimitDecision?
         do {
             for (index, policy) in policies.enumerated() {

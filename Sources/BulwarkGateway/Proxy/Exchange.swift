@@ -42,8 +42,10 @@ final class Exchange {
     var lastRetryDelay: Duration?
     /// Admission by the upstream's breaker for the current attempt, until its outcome is known.
     var breakerPermit: CircuitBreakerPermit?
-    /// The authenticated subject (JWT `sub`), for per-user limits and the log.
+    /// The authenticated subject (JWT `sub`, or an API key's name), for per-user limits and the log.
     var userID: String?
+    /// The API key's id, for per-key limits.
+    var apiKeyID: String?
     /// Fields added to whatever answers this request (the route's rate-limit headers).
     var extraHeaders: [(String, String)] = []
     /// The slot held in the upstream's bulkhead until the exchange ends.

@@ -18,7 +18,8 @@ extension ProxyHandler {
         guard let context else { return }
         let requestID = exchange.requestID
         if let limiter = route.limiter, !admitUnderLimits(limiter, exchange: exchange) { return }
-        if let limiter = route.userLimiter, !admitUnderUserLimits(limiter, exchange: exchange) { return }
+        if let limiter = route.userLimiter, !admitUnderClientLimits(limiter, client: exchange.userID, exchange: exchange) { return }
+        if let limiter = route.keyLimiter, !admitUnderClientLimits(limiter, client: exchange.apiKeyID, exchange: exchange) { return }
         if let screening = route.screening, !passesScreening(screening, head: head, exchange: exchange) { return }
         if let error = BodyLimitPolicy(maxBytes: route.maxBody).check(declaredLength: facts.declaredLength) {
             respondProblem(error, exchange: exchange, closeConnection: true)
@@ -78,11 +79,11 @@ extension ProxyHandler {
         return false
     }
 
-    /// `per: user` limits, once authentication has named the user. Their headers replace the
-    /// per-IP ones when they are the tighter.
-    func admitUnderUserLimits(_ limiter: RouteLimiter, exchange: Exchange) -> Bool {
-        guard let user = exchange.userID else { return true }
-        let decision = limiter.decide(user: user)
+    /// `per: user` (the authenticated subject) and `per: key` (the API key's id) limits, once
+    /// authentication has named the client. Their headers replace the per-IP ones when tighter.
+    func admitUnderClientLimits(_ limiter: RouteLimiter, client: String?, exchange: Exchange) -> Bool {
+        guard let client else { return true }
+        let decision = limiter.decide(user: client)
         if !decision.isAllowed || exchange.extraHeaders.isEmpty || decision.remaining < Self.remaining(in: exchange.extraHeaders) {
             exchange.extraHeaders = limiter.headers(for: decision)
         }

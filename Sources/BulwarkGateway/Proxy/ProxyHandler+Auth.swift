@@ -53,13 +53,14 @@ extension ProxyHandler {
     }
 
     /// Routes with `auth: api-key`: the key comes in `X-API-Key` or as a bearer token and is
-    /// checked against the in-memory snapshot, synchronously. The key's id becomes the client
-    /// identity (`user_id` in logs, the key for `per: key` limits).
+    /// checked against the in-memory snapshot, synchronously. The key's name is the subject
+    /// (`user_id` in logs, `per: user` limits), its id the key for `per: key` limits.
     func authenticate(_ keys: APIKeyVerifier, head: HTTPRequestHead, exchange: Exchange) -> Bool {
         let presented = head.headers.first(name: "x-api-key") ?? BearerToken.parse(head.headers.first(name: "authorization"))
         switch keys.verify(presented) {
         case .success(let identity):
-            exchange.userID = "key:" + identity.id
+            exchange.userID = identity.name
+            exchange.apiKeyID = identity.id
             return true
         case .failure(let failure):
             refuseAuthentication(

@@ -26,6 +26,8 @@ struct RouteEntry: Sendable {
     var limiter: RouteLimiter?
     /// The route's per-user limits, keyed by the authenticated subject (`auth: jwt` routes).
     var userLimiter: RouteLimiter?
+    /// The route's per-key limits (`auth: api-key` routes), keyed by the key's id.
+    var keyLimiter: RouteLimiter?
     /// The route's injection screening, if configured.
     var screening: RouteScreening?
     /// Set for `auth: jwt` routes.

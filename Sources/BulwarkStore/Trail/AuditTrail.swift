@@ -1,6 +1,7 @@
 import BulwarkCore
 import BulwarkTelemetry
 import Logging
+import Tracing
 
 /// Bulwark's durable, tamper-evident audit trail: append-only events in SQLite or PostgreSQL,
 /// each sealed by a SHA-256 hash chained to the one before, so an edit, deletion or reorder is
@@ -40,7 +41,10 @@ public final class AuditTrail: AuditSink {
     /// `BulwarkError` when its batch could not be committed; nothing of that batch is stored then.
     @discardableResult
     public func append(_ event: AuditEvent) async throws -> AuditReceipt {
-        try await queue.submit(PendingAuditEvent(event: event, time: now()))
+        try await withSpan("audit append", ofKind: .client) { span in
+            span.attributes["bulwark.audit.action"] = event.action
+            return try await queue.submit(PendingAuditEvent(event: event, time: now()))
+        }
     }
 
     /// Entries for `trail show`, filtered and ordered as asked.
