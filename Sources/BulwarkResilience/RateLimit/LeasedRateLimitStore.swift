@@ -53,12 +53,8 @@ public final class LeasedRateLimitStore: RateLimitStore {
     public func decideLocally(key: String, policy: RateLimitPolicy, cost: Int64 = 1, now: Int64) -> RateLimitDecision? {
         let id = LeaseKey(key: key, policy: policy)
         let decision = leases.withLock { leases -> RateLimitDecision? in
-            guard var lease = leases[id], lease.expires > now, lease.tokens >= cost else { return nil }
-            lease.tokens -= cost
-            leases[id] = lease
-            var decision = lease.decision
-            decision.remaining = max(0, decision.remaining + lease.tokens)
-            return decision
+            guard let lease = leases[id], lease.expires > now, lease.tokens >= cost else { return nil }
+            return Self.spend(cost, from: lease, as: id, in: &leases)
         }
         if decision != nil { counters.withLock { $0.local += 1 } }
         return decision
@@ -74,14 +70,7 @@ public final class LeasedRateLimitStore: RateLimitStore {
                 return (id, lease)
             }
             guard usable.count == policies.count else { return nil }
-            return usable.map { id, lease in
-                var lease = lease
-                lease.tokens -= 1
-                leases[id] = lease
-                var decision = lease.decision
-                decision.remaining = max(0, decision.remaining + lease.tokens)
-                return decision
-            }
+            return usable.map { id, lease in Self.spend(1, from: lease, as: id, in: &leases) }
         }
         if decisions != nil { counters.withLock { $0.local += 1 } }
         return decisions
@@ -107,6 +96,17 @@ public final class LeasedRateLimitStore: RateLimitStore {
         }
         // Not a whole lease left (or leasing cannot help this cost): decide exactly.
         return try await base.decide(key: key, policy: policy, cost: cost, now: now)
+    }
+
+    /// Takes `cost` tokens from a lease known to hold them; the decision's headers count what the
+    /// lease still holds as remaining.
+    private static func spend(_ cost: Int64, from lease: Lease, as id: LeaseKey, in leases: inout [LeaseKey: Lease]) -> RateLimitDecision {
+        var lease = lease
+        lease.tokens -= cost
+        leases[id] = lease
+        var decision = lease.decision
+        decision.remaining = max(0, decision.remaining + lease.tokens)
+        return decision
     }
 
     /// Double after a lease that was used up; one more than was used after one that expired with
