@@ -112,6 +112,12 @@ let package = Package(
             ],
             path: "Sources/RateLimitPostgresBench"
         ),
+        // Dataset validation: 10,000 records of a 6-field schema, parsed and validated.
+        .executableTarget(
+            name: "guardrails-bench",
+            dependencies: [.product(name: "BulwarkSecurity", package: "Bulwark")],
+            path: "Sources/GuardrailsBench"
+        ),
         // Durable audit-trail appends per second with group commit.
         .executableTarget(
             name: "trail-bench",
