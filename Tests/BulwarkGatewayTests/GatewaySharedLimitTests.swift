@@ -62,11 +62,14 @@ struct GatewaySharedLimitTests {
         let second = try await GatewayProcess.start(arguments: ["--config", path])
         defer { second.process.kill() }
         var allowed = 0
+        let started = ContinuousClock.now
         for index in 0..<400 {
             let gateway = index % 2 == 0 ? first : second
             if try await RawHTTP.get(port: gateway.port, "/ok").status == 200 { allowed += 1 }
         }
-        #expect(allowed <= 300, "never more than the limit")
+        // 300/hour earns one more request every 12 s; a slow machine may take that long.
+        let earned = Int((ContinuousClock.now - started).components.seconds / 12)
+        #expect(allowed <= 300 + earned, "never more than the limit")
         #expect(allowed >= 297, "at most 1 % left unspent (\(allowed))")
     }
 
