@@ -4,14 +4,19 @@
 public struct TimeSource: Sendable {
     private let nowNanoseconds: @Sendable () -> Int64
     private let sleepUntil: @Sendable (Int64) async throws -> Void
+    /// One per source, shared by every copy, so all timeouts on one clock wait on a single timer.
+    let deadlines: DeadlineScheduler
 
     /// Wraps any clock measured in `Duration` (ContinuousClock, a test's ManualClock).
     public init<C: Clock>(_ clock: C) where C.Duration == Duration, C: Sendable {
         let origin = clock.now
-        nowNanoseconds = { origin.duration(to: clock.now).nanosecondsClamped }
-        sleepUntil = { deadline in
+        let nowNanoseconds: @Sendable () -> Int64 = { origin.duration(to: clock.now).nanosecondsClamped }
+        let sleepUntil: @Sendable (Int64) async throws -> Void = { deadline in
             try await clock.sleep(until: origin.advanced(by: .nanoseconds(deadline)), tolerance: nil)
         }
+        self.nowNanoseconds = nowNanoseconds
+        self.sleepUntil = sleepUntil
+        deadlines = DeadlineScheduler(now: nowNanoseconds, sleepUntil: sleepUntil)
     }
 
     /// The monotonic clock; unaffected by wall-clock changes.
