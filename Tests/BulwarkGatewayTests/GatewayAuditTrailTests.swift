@@ -73,6 +73,24 @@ struct GatewayAuditTrailTests {
         #expect(broken.stderr.hasPrefix("bulwark trail verify: audit trail broken at seq \(seq): content edited"), "\(broken.stderr)")
         #expect(broken.stderr.split(separator: "\n").count == 1)
 
+        // Put it back, then delete one event, then swap two: each is named by `verify`.
+        try Self.sqlite(directory + "/state.sqlite", "UPDATE audit_events SET resource = 'breaker:app' WHERE seq = \(seq)")
+        #expect(try Self.cli(["trail", "verify", "--state", state]).status == 0)
+        let first = try #require(resets[0]["seq"] as? Int)
+        let last = try #require(resets[2]["seq"] as? Int)
+        try Self.sqlite(directory + "/state.sqlite", """
+            UPDATE audit_events SET seq = -1 WHERE seq = \(first);
+            UPDATE audit_events SET seq = \(first) WHERE seq = \(last);
+            UPDATE audit_events SET seq = \(last) WHERE seq = -1
+            """)
+        let reordered = try Self.cli(["trail", "verify", "--state", state])
+        #expect(reordered.status == 1)
+        #expect(reordered.stderr.contains("broken at seq \(first)"), "\(reordered.stderr)")
+        try Self.sqlite(directory + "/state.sqlite", "DELETE FROM audit_events WHERE seq = \(seq)")
+        let deleted = try Self.cli(["trail", "verify", "--state", state])
+        #expect(deleted.status == 1)
+        #expect(deleted.stderr.contains("broken at seq"), "\(deleted.stderr)")
+
         let bad = try Self.cli(["trail", "show", "--state", state, "--since", "yesterday"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("--since 'yesterday' is not an RFC 3339 time"))
@@ -125,7 +143,7 @@ struct GatewayAuditTrailTests {
     static func sqlite(_ path: String, _ sql: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", path, sql]
+        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, sql]
         try process.run()
         process.waitUntilExit()
         try #require(process.terminationStatus == 0)
