@@ -19,6 +19,11 @@ public struct JSONBuffer: Sendable {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
+    /// Appends a slice of text that is already valid JSON, without making a `String` of it.
+    public mutating func appendRaw(_ text: Substring) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
     /// Decimal digits written straight into the buffer: no `String` per number (log lines carry
     /// several).
     public mutating func append(_ value: Int) {

@@ -33,8 +33,8 @@ public final class GatewayService: Service, Sendable {
     private let breakerSyncTask = Mutex<Task<Void, Never>?>(nil)
     /// Re-reads API keys from the state store, when a route authenticates with them.
     private let keyRefreshTask = Mutex<Task<Void, Never>?>(nil)
-    /// The state store blocks and flags are kept in, closed after draining.
-    private let stateStores = Mutex<StateStores?>(nil)
+    /// API keys, blocks and flags, opened once when something needs them; closed after draining.
+    private let stateStores = Mutex<SharedStateStores?>(nil)
     private let sample: SampleUpstream?
     private let onListening: @Sendable (SocketAddress) async -> Void
     private let tracer: (any Tracer)?
@@ -130,7 +130,9 @@ public final class GatewayService: Service, Sendable {
         shutdown.register("close audit trail", timeout: .seconds(5)) { await audit.close() }
         let shared = try await sharedRateLimits()
         let jwt = try await jwtVerifier()
-        let apiKeys = try await apiKeyVerifier()
+        let stores = SharedStateStores(url: try StateURL(parsing: config.state), logger: logger)
+        stateStores.withLock { $0 = stores }
+        let apiKeys = try await apiKeyVerifier(stores)
         var routes: [RouteEntry] = []
         var routeLimiters: [(String, RouteLimiter)] = []
         for (routeIndex, route) in config.routes.enumerated() {
@@ -175,7 +177,7 @@ public final class GatewayService: Service, Sendable {
         }
         let protection = try GatewayProtection(
             config: config.protection, logger: logger, metrics: metrics.factory, audit: recorder,
-            store: config.protection.isConfigured ? await protectionStore() : nil)
+            store: config.protection.isConfigured ? await protectionStore(stores) : nil)
         await protection.restore()
         let telemetry = RuntimeTelemetry(
             performance: PerformanceTracker(logger: Logger(label: "bulwark.timing"), metrics: metrics.factory))
@@ -248,12 +250,9 @@ public final class GatewayService: Service, Sendable {
 
     /// Where blocks and flags outlive the process: the state store, opened here (bounded wait). A
     /// store that cannot be opened leaves protection in memory only, logged.
-    private func protectionStore() async -> (any ProtectionStore)? {
+    private func protectionStore(_ stores: SharedStateStores) async -> (any ProtectionStore)? {
         do {
-            let url = try StateURL(parsing: config.state)
-            let stores = try await TimeoutPolicy(.seconds(5)).run { try await StateStores.open(url, logger: self.logger) }
-            stateStores.withLock { $0 = stores }
-            return stores.protection
+            return try await TimeoutPolicy(.seconds(5)).run { try await stores.get() }.protection
         } catch {
             logger.error("blocks and flags will not survive a restart: the state store cannot be opened", metadata: [
                 "error": "\(String(reflecting: error))",
@@ -265,9 +264,9 @@ public final class GatewayService: Service, Sendable {
     /// The key snapshot `auth: api-key` routes share, loaded from the state store and refreshed
     /// every `auth.api-key.refresh`. A store that cannot be read at start-up leaves the snapshot
     /// empty (every key refused, never every request admitted) until it can.
-    private func apiKeyVerifier() async throws -> APIKeyVerifier? {
+    private func apiKeyVerifier(_ stores: SharedStateStores) async throws -> APIKeyVerifier? {
         guard config.routes.contains(where: { $0.auth == "api-key" }) else { return nil }
-        let refresher = APIKeyRefresher(state: try StateURL(parsing: config.state), logger: logger)
+        let refresher = APIKeyRefresher(stores: stores, logger: logger)
         await refresher.refresh()
         let interval = config.apiKeys.refresh
         keyRefreshTask.withLock { $0 = Task { await refresher.run(every: interval) } }

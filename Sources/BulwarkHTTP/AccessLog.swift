@@ -18,16 +18,17 @@ public struct AccessLogRecord: Sendable {
     public var errorCode: String?
     /// The authenticated subject, when the route authenticates; logged as top-level `user_id`.
     public var userID: String?
-    /// The W3C trace id the request was forwarded under; logged as top-level `trace_id`.
-    public var traceID: String?
+    /// The W3C `traceparent` the request was forwarded with; its trace id is logged as top-level
+    /// `trace_id`, cut from this header as the line is written rather than copied per request.
+    public var traceparent: String?
 
     public init(
         method: String, path: String, route: String, status: Int, durationMilliseconds: Double,
         bytesIn: Int, bytesOut: Int, requestID: String, clientIP: String, upstream: String? = nil,
-        errorCode: String? = nil, userID: String? = nil, traceID: String? = nil
+        errorCode: String? = nil, userID: String? = nil, traceparent: String? = nil
     ) {
         self.userID = userID
-        self.traceID = traceID
+        self.traceparent = traceparent
         self.method = method
         self.path = path
         self.route = route
@@ -109,8 +110,30 @@ public struct AccessLogger: Sendable {
         ]
         if let errorCode = record.errorCode { metadata["error_code"] = .string(errorCode) }
         if let userID = record.userID { metadata["user_id"] = .string(userID) }
-        if let traceID = record.traceID { metadata["trace_id"] = .string(traceID) }
+        if let traceparent = record.traceparent, traceparent.utf8.count >= 35 {
+            metadata["trace_id"] = .stringConvertible(TraceIDField(traceparent: traceparent))
+        }
         // An explicit source spares swift-log deriving the module name from #fileID on every call.
         logger.log(level: level, "request", metadata: metadata, source: "BulwarkHTTP")
     }
+}
+
+/// The trace id inside a `traceparent` (characters 3..<35, lowercase hex, so nothing to escape),
+/// written into the JSON line straight from the header.
+struct TraceIDField: JSONFragment {
+    let traceparent: String
+
+    private var traceID: Substring {
+        let utf8 = traceparent.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: 3)
+        return Substring(utf8[start..<utf8.index(start, offsetBy: 32)])
+    }
+
+    func appendJSON(to out: inout JSONBuffer, redactor: LogRedactor) {
+        out.append("\"")
+        out.appendRaw(traceID)
+        out.append("\"")
+    }
+
+    var description: String { String(traceID) }
 }

@@ -10,28 +10,20 @@ import Synchronization
 /// so every key is refused rather than every request admitted) and turns a health check to warn.
 final class APIKeyRefresher: Sendable {
     let verifier = APIKeyVerifier()
-    private let state: StateURL
+    private let stores: SharedStateStores
     private let logger: Logger
-    private let stores = Mutex<StateStores?>(nil)
     private let failures = Atomic<Int>(0)
     private let everRead = Atomic<Bool>(false)
 
-    init(state: StateURL, logger: Logger) {
-        self.state = state
+    init(stores: SharedStateStores, logger: Logger) {
+        self.stores = stores
         self.logger = logger
     }
 
     /// One read of the store into the snapshot.
     func refresh() async {
         do {
-            let open: StateStores
-            if let existing = stores.withLock({ $0 }) {
-                open = existing
-            } else {
-                open = try await StateStores.open(state, logger: logger)
-                stores.withLock { $0 = open }
-            }
-            verifier.replace(with: try await open.apiKeys.list())
+            verifier.replace(with: try await stores.get().apiKeys.list())
             if failures.exchange(0, ordering: .relaxed) > 0 {
                 logger.notice("API key store readable again", metadata: ["keys": "\(verifier.count)"])
             }
@@ -45,14 +37,13 @@ final class APIKeyRefresher: Sendable {
         }
     }
 
-    /// Refreshes until cancelled, then closes the store.
+    /// Refreshes until cancelled.
     func run(every interval: Duration) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             if Task.isCancelled { break }
             await refresh()
         }
-        stores.withLock { $0?.close() }
     }
 
     func healthCheck() -> HealthCheck {

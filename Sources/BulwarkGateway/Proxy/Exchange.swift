@@ -53,8 +53,8 @@ final class Exchange {
     var isControl = false
     /// A trusted proxy in front of us terminated TLS (`X-Forwarded-Proto: https`): send HSTS.
     var overTLS = false
-    /// The W3C trace this request belongs to (continued or started), for the access log.
-    var traceID: String?
+    /// The `traceparent` sent upstream (continued or started), for the access log's `trace_id`.
+    var traceparent: String?
     /// Open while a tracer is active: the whole request, and the current upstream attempt.
     var serverSpan: (any Span)?
     var upstreamSpan: (any Span)?

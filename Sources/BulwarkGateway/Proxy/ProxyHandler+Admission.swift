@@ -30,7 +30,8 @@ extension ProxyHandler {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
         let trace = TraceContext.continueOrStart(incoming: facts.traceparent, using: &loop.random)
-        exchange.traceID = exchange.serverSpan.flatMap { $0.context.w3cSpanContext?.traceID } ?? trace.traceID
+        // With a tracer the upstream continues its span instead (see startClientSpan).
+        exchange.traceparent = exchange.serverSpan.flatMap { $0.context.w3cSpanContext?.traceparent } ?? trace.traceparent
         let forwarding = HeaderRewriting.RequestFacts(
             requestID: requestID,
             traceparent: trace.traceparent,
