@@ -1,3 +1,4 @@
+import BulwarkCore
 @testable import BulwarkGateway
 import BulwarkHTTP
 import Testing

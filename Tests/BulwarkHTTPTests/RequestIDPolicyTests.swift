@@ -1,3 +1,4 @@
+import BulwarkCore
 import BulwarkHTTP
 import Testing
 

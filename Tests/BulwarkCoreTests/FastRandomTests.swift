@@ -1,5 +1,5 @@
 import BulwarkTesting
-import BulwarkHTTP
+import BulwarkCore
 import Testing
 
 @Suite("FastRandom")
