@@ -1,34 +1,86 @@
 /// A JSON document built as UTF-8 bytes. Hot-path renderers (one log line per request) use it
-/// instead of `String`, whose per-append bookkeeping was most of the cost of a line.
-public struct JSONBuffer: Sendable {
-    public private(set) var bytes: [UInt8]
+/// instead of `String` or `[UInt8]`: an array append checks uniqueness and capacity through
+/// several calls per fragment, which was most of the cost of a log line. This buffer owns one
+/// allocation and appends with a capacity check and a `memcpy`.
+///
+/// It is noncopyable so that it can own its memory without reference counting or copy-on-write.
+public struct JSONBuffer: ~Copyable, @unchecked Sendable {
+    // @unchecked: the storage is owned by exactly one value (noncopyable) and freed in deinit.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    public private(set) var count: Int
 
     public init(capacity: Int = 512) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = Swift.max(capacity, 16)
+        self.base = .allocate(capacity: self.capacity)
+        self.count = 0
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// Room for `extra` more bytes; returns where they go.
+    @inline(__always)
+    private mutating func tail(reserving extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if count + extra > capacity { grow(toFit: count + extra) }
+        return base + count
+    }
+
+    private mutating func grow(toFit needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    /// Appends raw UTF-8 bytes that are already valid JSON.
+    public mutating func appendBytes(_ source: UnsafeRawBufferPointer) {
+        guard let from = source.baseAddress, source.count > 0 else { return }
+        let to = tail(reserving: source.count)
+        UnsafeMutableRawPointer(to).copyMemory(from: from, byteCount: source.count)
+        count += source.count
+    }
+
+    @inline(__always)
+    private mutating func appendByte(_ byte: UInt8) {
+        tail(reserving: 1).pointee = byte
+        count += 1
     }
 
     /// Appends pre-built JSON text (keys with their punctuation, numbers).
     public mutating func append(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        appendBytes(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Appends text that is already valid JSON (e.g. a number's digits).
     public mutating func appendRaw(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        // Native strings expose their bytes without a copy (or a retain, unlike `withUTF8`).
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendBytes(UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { appendBytes(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// Appends a slice of text that is already valid JSON, without making a `String` of it.
     public mutating func appendRaw(_ text: Substring) {
-        bytes.append(contentsOf: text.utf8)
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendBytes(UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { appendBytes(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// Decimal digits written straight into the buffer: no `String` per number (log lines carry
     /// several).
     public mutating func append(_ value: Int) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            appendByte(UInt8(ascii: "-"))
         }
         // The magnitude as unsigned, so Int.min has one too.
         let magnitude = value.magnitude
@@ -41,30 +93,85 @@ public struct JSONBuffer: Sendable {
         appendDigits(magnitude, count: digitCount)
     }
 
+    /// `value` scaled down by 10^`fractionDigits` as a decimal number with exactly that many
+    /// fraction digits (12345, 3 → `12.345`): durations in milliseconds from integer microseconds,
+    /// without Double's description, the slowest part of a log line otherwise.
+    public mutating func appendDecimal(_ value: Int, fractionDigits: Int) {
+        guard fractionDigits > 0 else {
+            append(value)
+            return
+        }
+        if value < 0 { appendByte(UInt8(ascii: "-")) }
+        var scale: UInt = 1
+        for _ in 0..<fractionDigits { scale &*= 10 }
+        let magnitude = value.magnitude
+        append(Int(magnitude / scale))
+        appendByte(UInt8(ascii: "."))
+        appendDigits(magnitude % scale, count: fractionDigits)
+    }
+
     /// A non-negative integer zero-padded to `width` digits (timestamps).
     public mutating func appendDigits(_ value: Int, width: Int) {
-        appendDigits(UInt(max(value, 0)), count: width)
+        appendDigits(UInt(Swift.max(value, 0)), count: width)
     }
 
     /// The last `count` decimal digits of `value`, zero-padded, filled in from the right in place.
-    private mutating func appendDigits(_ value: UInt, count: Int) {
-        guard count > 0 else { return }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+    private mutating func appendDigits(_ value: UInt, count digits: Int) {
+        guard digits > 0 else { return }
+        let start = tail(reserving: digits)
         var remaining = value
-        var index = start + count - 1
-        while index >= start && remaining > 0 {
-            bytes[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+        var index = digits - 1
+        while index >= 0 {
+            start[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
             remaining /= 10
             index -= 1
         }
+        count += digits
     }
 
     /// Appends `value` as a quoted JSON string, escaping per RFC 8259.
     public mutating func appendQuoted(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        appendEscaped(value)
-        bytes.append(UInt8(ascii: "\""))
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { appendQuoted(utf8: $0) }
+        if done == nil {
+            var value = value
+            value.withUTF8 { appendQuoted(utf8: $0) }
+        }
+    }
+
+    /// Appends UTF-8 bytes as a quoted JSON string, escaping per RFC 8259.
+    public mutating func appendQuoted(utf8 input: UnsafeBufferPointer<UInt8>) {
+        let clean = ByteScan.firstJSONEscape(in: input)
+        let out = tail(reserving: clean + 2)
+        out.pointee = UInt8(ascii: "\"")
+        if clean > 0, let from = input.baseAddress {
+            (out + 1).initialize(from: from, count: clean)
+        }
+        count += clean + 1
+        if clean < input.count {
+            appendEscaped(UnsafeBufferPointer(rebasing: input[clean...]))
+        }
+        appendByte(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: StaticString = "0123456789abcdef"
+
+    private mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
+        for byte in input {
+            switch byte {
+            case 0x22: append("\\\"")
+            case 0x5C: append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            case 0..<0x20:
+                append("\\u00")
+                let hex = Self.hexDigits.utf8Start
+                appendByte(hex[Int(byte >> 4)])
+                appendByte(hex[Int(byte & 0xF)])
+            default:
+                appendByte(byte)
+            }
+        }
     }
 
     /// `prefix` (e.g. `,"level":`) then `value` quoted.
@@ -73,35 +180,16 @@ public struct JSONBuffer: Sendable {
         appendQuoted(value)
     }
 
-    private mutating func appendEscaped(_ value: String) {
-        var value = value
-        value.withUTF8 { input in
-            var clean = true
-            for byte in input where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                clean = false
-                break
-            }
-            if clean {
-                bytes.append(contentsOf: input)
-                return
-            }
-            for byte in input {
-                switch byte {
-                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0..<0x20:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                default:
-                    bytes.append(byte)
-                }
-            }
-        }
+    /// The bytes written so far, without copying them.
+    public func withUnsafeBytes<Result, Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// The document as bytes (a copy).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
     /// The document as a string.
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var text: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 }

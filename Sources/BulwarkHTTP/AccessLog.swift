@@ -70,13 +70,7 @@ extension AccessLogRecord: JSONFragment {
             out.append("0")
             return
         }
-        let micros = Int((milliseconds * 1000).rounded())
-        out.append(micros / 1000)
-        out.append(".")
-        let fraction = micros % 1000
-        if fraction < 100 { out.append("0") }
-        if fraction < 10 { out.append("0") }
-        out.append(fraction)
+        out.appendDecimal(Int((milliseconds * 1000).rounded()), fractionDigits: 3)
     }
 
     /// logfmt, for handlers that are not JSON.
@@ -89,32 +83,77 @@ extension AccessLogRecord: JSONFragment {
     }
 }
 
-/// Writes access records through swift-log: the request id as a top-level field and the record as
-/// one `http` value, so the JSON handler renders it without a metadata entry per field.
+/// Writes access records: straight to the JSON handler's sink when the logger has Bulwark's JSON
+/// handler (one record per request, so it skips swift-log's metadata dictionary, which cost more
+/// than the rest of the line), else through swift-log with the request id as a top-level field
+/// and the record as one `http` value. Both write the same fields.
 public struct AccessLogger: Sendable {
-    public var logger: Logger
+    public var logger: Logger {
+        didSet { direct = Self.directHandler(of: logger) }
+    }
     public var enabled: Bool
+    /// The logger's handler when records can bypass swift-log.
+    private var direct: JSONLogHandler?
 
     public init(logger: Logger = Logger(label: "bulwark.access"), enabled: Bool = true) {
         self.logger = logger
         self.enabled = enabled
+        self.direct = Self.directHandler(of: logger)
+    }
+
+    private static func directHandler(of logger: Logger) -> JSONLogHandler? {
+        guard let handler = logger.handler as? JSONLogHandler, handler.acceptsRecordFields else { return nil }
+        return handler
     }
 
     public func log(_ record: AccessLogRecord) {
         guard enabled else { return }
         let level: Logger.Level = record.status >= 500 ? .error : (record.status >= 400 ? .notice : .info)
         guard logger.logLevel <= level else { return }
+        if let direct {
+            direct.log(level: level, message: "request", fields: AccessLogFields(record: record), function: "log(_:)")
+            return
+        }
         var metadata: Logger.Metadata = [
             "request_id": .string(record.requestID),
             "http": .stringConvertible(record),
         ]
         if let errorCode = record.errorCode { metadata["error_code"] = .string(errorCode) }
         if let userID = record.userID { metadata["user_id"] = .string(userID) }
-        if let traceparent = record.traceparent, traceparent.utf8.count >= 35 {
-            metadata["trace_id"] = .stringConvertible(TraceIDField(traceparent: traceparent))
+        if let traceparent = record.traceparent, let field = TraceIDField(traceparent: traceparent) {
+            metadata["trace_id"] = .stringConvertible(field)
         }
         // An explicit source spares swift-log deriving the module name from #fileID on every call.
         logger.log(level: level, "request", metadata: metadata, source: "BulwarkHTTP")
+    }
+}
+
+/// An access record's top-level fields for the JSON handler's direct path, in the order swift-log's
+/// path would name them: `request_id`, `http`, then the optional ids.
+struct AccessLogFields: LogRecordFields {
+    let record: AccessLogRecord
+
+    var contextIDs: LogContextIDs {
+        var named: LogContextIDs = .requestID
+        if record.userID != nil { named.insert(.userID) }
+        if record.traceparent.flatMap(TraceIDField.init(traceparent:)) != nil { named.insert(.traceID) }
+        return named
+    }
+
+    func appendFields(to out: inout JSONBuffer, redactor: LogRedactor) {
+        out.append(",\"request_id\":")
+        redactor.appendRedactedQuoted(record.requestID, to: &out)
+        out.append(",\"http\":")
+        record.appendJSON(to: &out, redactor: redactor)
+        if let errorCode = record.errorCode { out.appendField(",\"error_code\":", errorCode) }
+        if let userID = record.userID {
+            out.append(",\"user_id\":")
+            redactor.appendRedactedQuoted(userID, to: &out)
+        }
+        if let traceparent = record.traceparent, let field = TraceIDField(traceparent: traceparent) {
+            out.append(",\"trace_id\":")
+            field.appendJSON(to: &out, redactor: redactor)
+        }
     }
 }
 
@@ -122,6 +161,12 @@ public struct AccessLogger: Sendable {
 /// written into the JSON line straight from the header.
 struct TraceIDField: JSONFragment {
     let traceparent: String
+
+    /// Nil unless the header is long enough to hold a trace id (version, dash, 32 hex digits).
+    init?(traceparent: String) {
+        guard traceparent.utf8.count >= 35 else { return nil }
+        self.traceparent = traceparent
+    }
 
     private var traceID: Substring {
         let utf8 = traceparent.utf8

@@ -54,11 +54,18 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// `topLevelKeys` as a switch: string compares beat hashing for a handful of short keys.
+    /// Whether `key` is one of `topLevelKeys`, told apart by length and first byte before any
+    /// comparison: most keys match no candidate at all.
     static func isTopLevel(_ key: String) -> Bool {
-        switch key {
-        case "request_id", "http", "trace_id", "user_id", "job_id", "error_code": true
-        default: false
+        let utf8 = key.utf8
+        switch (utf8.count, utf8.first) {
+        case (10, UInt8(ascii: "r")): return key == "request_id"
+        case (4, UInt8(ascii: "h")): return key == "http"
+        case (8, UInt8(ascii: "t")): return key == "trace_id"
+        case (7, UInt8(ascii: "u")): return key == "user_id"
+        case (6, UInt8(ascii: "j")): return key == "job_id"
+        case (10, UInt8(ascii: "e")): return key == "error_code"
+        default: return false
         }
     }
 
@@ -81,25 +88,16 @@ public struct JSONLogHandler: LogHandler {
         }
         let context = includeLogContext ? LogContext.current : LogContext()
         let line = render(event: event, metadata: metadata, context: context)
-        line.bytes.withUnsafeBytes { sink.write(bytes: $0) }
+        line.withUnsafeBytes { sink.write(bytes: $0) }
     }
 
     func render(event: LogEvent, metadata: Logger.Metadata, context: LogContext = LogContext()) -> JSONBuffer {
         var out = JSONBuffer(capacity: 512)
-        out.append("{\"timestamp\":\"")
-        RFC3339Timestamp.appendNow(to: &out)
-        out.append("\"")
-        Self.appendLevel(event.level, to: &out)
-        out.appendRaw(loggerField)
-        out.append(",\"message\":")
-        appendRedacted(event.message.description, to: &out)
-        out.appendField(",\"source\":{\"file\":", event.file)
-        out.appendField(",\"function\":", event.function)
-        out.append(",\"line\":")
-        out.append(Int(event.line))
-        out.append("}")
+        appendEnvelope(
+            level: event.level, message: event.message.description, file: event.file, function: event.function,
+            line: event.line, to: &out)
         if !context.isEmpty {
-            appendContext(context, unlessIn: metadata, to: &out)
+            appendContext(context, skipping: Self.contextIDs(in: metadata), to: &out)
         }
         if !metadata.isEmpty {
             appendMetadata(metadata, to: &out)
@@ -108,11 +106,53 @@ public struct JSONLogHandler: LogHandler {
         return out
     }
 
-    /// Well-known keys at top level, the rest sorted under `metadata`. The nested entries are
-    /// sorted as (key, position) pairs in a stack buffer: no array per line, and no dictionary
-    /// views (each of which would retain the storage) in the comparisons.
+    /// Whether ``log(level:message:fields:file:function:line:)`` may write for this handler: it
+    /// bypasses the handler's own metadata and provider, so only when there are none.
+    public var acceptsRecordFields: Bool { metadata.isEmpty && metadataProvider == nil }
+
+    /// Writes a record whose fields render themselves, with no metadata dictionary: the same line
+    /// swift-log would produce for those fields as metadata, at a fraction of the cost. Callers
+    /// check the level first (as `Logger` does) and ``acceptsRecordFields``.
+    public func log<Fields: LogRecordFields>(
+        level: Logger.Level, message: String, fields: Fields, file: String = #fileID, function: String = #function,
+        line: UInt = #line
+    ) {
+        var out = JSONBuffer(capacity: 512)
+        appendEnvelope(level: level, message: message, file: file, function: function, line: line, to: &out)
+        if includeLogContext {
+            let context = LogContext.current
+            if !context.isEmpty { appendContext(context, skipping: fields.contextIDs, to: &out) }
+        }
+        fields.appendFields(to: &out, redactor: redactor)
+        out.append("}")
+        out.withUnsafeBytes { sink.write(bytes: $0) }
+    }
+
+    /// `{"timestamp":…,"level":…,"logger":…,"message":…,"source":{…}` (the object left open).
+    private func appendEnvelope(
+        level: Logger.Level, message: String, file: String, function: String, line: UInt, to out: inout JSONBuffer
+    ) {
+        out.append("{\"timestamp\":\"")
+        RFC3339Timestamp.appendNow(to: &out)
+        out.append("\"")
+        Self.appendLevel(level, to: &out)
+        out.appendRaw(loggerField)
+        out.append(",\"message\":")
+        appendRedacted(message, to: &out)
+        out.appendField(",\"source\":{\"file\":", file)
+        out.appendField(",\"function\":", function)
+        out.append(",\"line\":")
+        out.append(Int(line))
+        out.append("}")
+    }
+
+    /// Well-known keys at top level, the rest sorted (by UTF-8 bytes) under `metadata`. The
+    /// nested entries are sorted as (first eight key bytes, position) pairs in a stack buffer:
+    /// plain integers, so the sort copies no strings and retains nothing; full keys are compared
+    /// only when their first eight bytes tie.
     private func appendMetadata(_ metadata: Logger.Metadata, to out: inout JSONBuffer) {
-        withUnsafeTemporaryAllocation(of: (key: String, position: Logger.Metadata.Index).self, capacity: metadata.count) { nested in
+        typealias Entry = (prefix: UInt64, position: Logger.Metadata.Index)
+        withUnsafeTemporaryAllocation(of: Entry.self, capacity: metadata.count) { nested in
             var nestedCount = 0
             var position = metadata.startIndex
             while position != metadata.endIndex {
@@ -120,25 +160,47 @@ public struct JSONLogHandler: LogHandler {
                 if Self.isTopLevel(key) {
                     appendTopLevel(key, value, to: &out)
                 } else {
-                    nested.initializeElement(at: nestedCount, to: (key, position))
+                    nested.initializeElement(at: nestedCount, to: (Self.sortPrefix(key), position))
                     nestedCount += 1
                 }
                 metadata.formIndex(after: &position)
             }
             guard nestedCount > 0 else { return }
             var entries = UnsafeMutableBufferPointer(rebasing: nested[0..<nestedCount])
-            entries.sort { $0.key < $1.key }
+            if nestedCount > 1 {
+                entries.sort { left, right in
+                    left.prefix != right.prefix
+                        ? left.prefix < right.prefix
+                        : metadata[left.position].key.utf8.lexicographicallyPrecedes(metadata[right.position].key.utf8)
+                }
+            }
             out.append(",\"metadata\":{")
-            for offset in 0..<entries.count {
+            for offset in 0..<nestedCount {
                 if offset > 0 { out.append(",") }
-                let key = entries[offset].key
+                let (key, value) = metadata[entries[offset].position]
                 out.appendQuoted(key)
                 out.append(":")
-                appendNested(key, metadata[entries[offset].position].value, to: &out)
+                appendNested(key, value, to: &out)
             }
             out.append("}")
             entries.deinitialize()
         }
+    }
+
+    /// The first eight UTF-8 bytes of `key`, big-endian and zero-padded, so integer order is byte order.
+    private static func sortPrefix(_ key: String) -> UInt64 {
+        if let prefix = key.utf8.withContiguousStorageIfAvailable(sortPrefix(bytes:)) { return prefix }
+        return Array(key.utf8).withUnsafeBufferPointer(sortPrefix(bytes:))
+    }
+
+    private static func sortPrefix(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let base = bytes.baseAddress else { return 0 }
+        if bytes.count >= 8 {
+            return UInt64(bigEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+        }
+        var prefix: UInt64 = 0
+        for index in 0..<bytes.count { prefix |= UInt64(base[index]) << (56 - 8 * UInt64(index)) }
+        return prefix
     }
 
     private func appendTopLevel(_ key: String, _ value: Logger.Metadata.Value, to out: inout JSONBuffer) {
@@ -187,24 +249,18 @@ public struct JSONLogHandler: LogHandler {
         } else if Value.self == Bool.self {
             out.append(unsafeBitCast(value, to: Bool.self) ? "true" : "false")
         } else if Value.self == Double.self {
-            let text = unsafeBitCast(value, to: Double.self).description
-            // Finite doubles print as JSON numbers; nan and inf become strings, as before.
-            if JSONText.isBareLiteral(text) { out.appendRaw(text) } else { out.appendQuoted(redactor.redact(text: text)) }
+            let number = unsafeBitCast(value, to: Double.self)
+            // A finite double's description is a JSON number (`12.5`, `1e-05`); nan and inf become strings.
+            if number.isFinite { out.appendRaw(number.description) } else { out.appendQuoted(number.description) }
         } else {
             return false
         }
         return true
     }
 
-    /// `text` redacted and quoted; ordinary text (the usual case) is checked and copied in one pass.
+    /// `text` redacted and quoted.
     private func appendRedacted(_ text: String, to out: inout JSONBuffer) {
-        if redactor.isPlainJSONText(text) {
-            out.append("\"")
-            out.appendRaw(text)
-            out.append("\"")
-        } else {
-            out.appendQuoted(redactor.redact(text: text))
-        }
+        redactor.appendRedactedQuoted(text, to: &out)
     }
 
     /// A value's text: bare when it is a JSON number or boolean, else a redacted string.
@@ -216,22 +272,32 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// The context's ids as top-level fields, skipping any the record's metadata sets itself (it
-    /// wins, and a key must not appear twice).
-    private func appendContext(_ context: LogContext, unlessIn metadata: Logger.Metadata, to out: inout JSONBuffer) {
-        if let id = context.requestID, metadata.isEmpty || metadata[LogContext.Key.requestID] == nil {
+    /// The context ids the record's metadata sets itself (it wins, and a key must not appear twice).
+    private static func contextIDs(in metadata: Logger.Metadata) -> LogContextIDs {
+        guard !metadata.isEmpty else { return [] }
+        var named: LogContextIDs = []
+        if metadata[LogContext.Key.requestID] != nil { named.insert(.requestID) }
+        if metadata[LogContext.Key.traceID] != nil { named.insert(.traceID) }
+        if metadata[LogContext.Key.userID] != nil { named.insert(.userID) }
+        if metadata[LogContext.Key.jobID] != nil { named.insert(.jobID) }
+        return named
+    }
+
+    /// The context's ids as top-level fields, except those the record sets itself.
+    private func appendContext(_ context: LogContext, skipping named: LogContextIDs, to out: inout JSONBuffer) {
+        if let id = context.requestID, !named.contains(.requestID) {
             out.append(",\"request_id\":")
             appendRedacted(id, to: &out)
         }
-        if let id = context.traceID, metadata.isEmpty || metadata[LogContext.Key.traceID] == nil {
+        if let id = context.traceID, !named.contains(.traceID) {
             out.append(",\"trace_id\":")
             appendRedacted(id, to: &out)
         }
-        if let id = context.userID, metadata.isEmpty || metadata[LogContext.Key.userID] == nil {
+        if let id = context.userID, !named.contains(.userID) {
             out.append(",\"user_id\":")
             appendRedacted(id, to: &out)
         }
-        if let id = context.jobID, metadata.isEmpty || metadata[LogContext.Key.jobID] == nil {
+        if let id = context.jobID, !named.contains(.jobID) {
             out.append(",\"job_id\":")
             appendRedacted(id, to: &out)
         }

@@ -87,23 +87,26 @@ public struct LogRedactor: Sendable {
         return result
     }
 
+    /// `text` redacted and written as a quoted JSON string; ordinary text (the usual case) is
+    /// checked and copied in one pass, with no intermediate string.
+    public func appendRedactedQuoted(_ text: String, to out: inout JSONBuffer) {
+        if isPlainJSONText(text) {
+            out.append("\"")
+            out.appendRaw(text)
+            out.append("\"")
+        } else {
+            out.appendQuoted(redact(text: text))
+        }
+    }
+
     /// True when `text` can be written as a JSON string as it is: nothing to redact (no byte that
     /// could introduce a credential, no extra scanner) and nothing to escape. One pass over the
     /// bytes lets log handlers skip both the rewriting and the escaping passes for ordinary values.
     func isPlainJSONText(_ text: String) -> Bool {
         guard extraScanner == nil else { return false }
+        if let plain = text.utf8.withContiguousStorageIfAvailable(ByteScan.isPlainLogText) { return plain }
         var text = text
-        return text.withUTF8 { bytes in
-            for byte in bytes {
-                switch byte {
-                case 0..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "="), UInt8(ascii: "@"), UInt8(ascii: " "):
-                    return false
-                default:
-                    continue
-                }
-            }
-            return true
-        }
+        return text.withUTF8(ByteScan.isPlainLogText)
     }
 
     /// Cheap pre-check so ordinary messages skip the rewriting passes.

@@ -22,37 +22,42 @@ public enum RFC3339Timestamp {
 
     /// Appends the current time to a JSON buffer, for log lines.
     public static func appendNow(to out: inout JSONBuffer) {
-        let (prefix, microseconds) = nowParts()
-        out.appendRaw(prefix)
-        out.append(".")
-        out.appendDigits(microseconds, width: 6)
-        out.append("Z")
-    }
-
-    /// The cached `YYYY-MM-DDTHH:MM:SS` of the current second and the microseconds within it.
-    private static func nowParts() -> (String, Int) {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         let seconds = Int(spec.tv_sec)
-        let prefix = secondCache.withLock { cache -> String in
-            if cache.second != seconds {
-                cache = (seconds, secondsPrefix(seconds))
-            }
-            return cache.prefix
+        // The cached prefix is copied out as plain bytes: no string to retain on every line.
+        var prefix = secondBytes.withLock { cache -> SecondPrefix in
+            if cache.second != seconds { cache = SecondPrefix(second: seconds, text: secondsPrefix(seconds)) }
+            return cache
         }
-        return (prefix, Int(spec.tv_nsec) / 1000)
-    }
-
-    /// Appends the current time to `out`, sparing a string per log line.
-    public static func appendNow(to out: inout String) {
-        let (prefix, microseconds) = nowParts()
-        out.append(prefix)
+        withUnsafeBytes(of: &prefix.bytes) { out.appendBytes(UnsafeRawBufferPointer(rebasing: $0[0..<SecondPrefix.length])) }
         out.append(".")
-        append(microseconds, width: 6, to: &out)
+        out.appendDigits(Int(spec.tv_nsec) / 1000, width: 6)
         out.append("Z")
     }
 
-    private static let secondCache = Mutex<(second: Int, prefix: String)>((-1, ""))
+    /// `YYYY-MM-DDTHH:MM:SS` of one second, held inline.
+    private struct SecondPrefix {
+        static let length = 19
+        var second: Int
+        var bytes: (UInt64, UInt64, UInt64) = (0, 0, 0)
+
+        init(second: Int, text: String) {
+            self.second = second
+            withUnsafeMutableBytes(of: &bytes) { target in
+                for (index, byte) in text.utf8.prefix(Self.length).enumerated() { target[index] = byte }
+            }
+        }
+    }
+
+    private static let secondBytes = Mutex(SecondPrefix(second: -1, text: ""))
+
+    /// Appends the current time to `out`.
+    public static func appendNow(to out: inout String) {
+        var buffer = JSONBuffer(capacity: 32)
+        appendNow(to: &buffer)
+        out.append(buffer.text)
+    }
 
     /// Formats a Unix time given as whole seconds plus microseconds.
     public static func format(seconds: Int, microseconds: Int) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import BulwarkHTTP
 import BulwarkTelemetry
 import Logging
@@ -73,5 +74,78 @@ struct AccessLoggerTests {
         #expect(!sink.lines[0].contains("T0PSECRET"))
         let http = try #require(try jsonObject(sink.lines[0])["http"] as? [String: Any])
         #expect(http["path"] as? String == "/cb?token=[REDACTED]&x=1")
+    }
+}
+
+@Suite("AccessLogger direct and swift-log paths")
+struct AccessLoggerPathTests {
+    /// A logger whose handler carries metadata of its own, so records must go through swift-log.
+    private func swiftLogPathLogger(_ sink: MemorySink) -> AccessLogger {
+        var logger = Logger(label: "bulwark.access") { JSONLogHandler(label: $0, sink: sink, level: .info) }
+        logger[metadataKey: "replica"] = "r1"
+        return AccessLogger(logger: logger)
+    }
+
+    private func fullRecord() -> AccessLogRecord {
+        AccessLogRecord(
+            method: "GET", path: "/a?b=1", route: "/**", status: 429, durationMilliseconds: 0.5, bytesIn: 0,
+            bytesOut: 300, requestID: "rid-9", clientIP: "127.0.0.1", upstream: nil, errorCode: "RATE_LIMITED",
+            userID: "alice", traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+    }
+
+    @Test func bothPathsWriteTheSameFields() throws {
+        let direct = MemorySink()
+        let viaSwiftLog = MemorySink()
+        accessLogger(direct).log(fullRecord())
+        swiftLogPathLogger(viaSwiftLog).log(fullRecord())
+        var fast = try jsonObject(direct.lines[0])
+        var slow = try jsonObject(viaSwiftLog.lines[0])
+        for volatile in ["timestamp", "source"] {
+            fast[volatile] = nil
+            slow[volatile] = nil
+        }
+        #expect((slow["metadata"] as? [String: Any])?["replica"] as? String == "r1")
+        slow["metadata"] = nil
+        #expect(Set(fast.keys) == Set(slow.keys))
+        #expect(fast["trace_id"] as? String == "0af7651916cd43dd8448eb211c80319c")
+        #expect(fast["user_id"] as? String == "alice")
+        #expect(fast["error_code"] as? String == "RATE_LIMITED")
+        for key in ["level", "logger", "message", "request_id", "trace_id", "user_id", "error_code"] {
+            #expect(fast[key] as? String == slow[key] as? String, "field \(key)")
+        }
+        let fastHTTP = try #require(fast["http"] as? [String: Any])
+        let slowHTTP = try #require(slow["http"] as? [String: Any])
+        #expect(fastHTTP.keys.sorted() == slowHTTP.keys.sorted())
+        #expect(fastHTTP["duration_ms"] as? Double == 0.5)
+    }
+
+    @Test func contextIDsTheRecordNamesAreNotRepeated() throws {
+        let sink = MemorySink()
+        LogContext.withValues(requestID: "ctx-req", traceID: "ctx-trace", userID: "ctx-user", jobID: "job-3") {
+            accessLogger(sink).log(fullRecord())
+        }
+        let line = sink.lines[0]
+        for key in ["request_id", "trace_id", "user_id", "job_id"] {
+            #expect(line.components(separatedBy: "\"\(key)\"").count == 2, "\(key) appears once")
+        }
+        let record = try jsonObject(line)
+        #expect(record["request_id"] as? String == "rid-9")
+        #expect(record["job_id"] as? String == "job-3")
+    }
+
+    @Test func aShortTraceparentLogsNoTraceID() throws {
+        var record = fullRecord()
+        record.traceparent = "00-abc"
+        let sink = MemorySink()
+        LogContext.withValues(traceID: "from-context") { accessLogger(sink).log(record) }
+        #expect(try jsonObject(sink.lines[0])["trace_id"] as? String == "from-context")
+    }
+
+    @Test func secretsInIDsAreRedactedOnTheDirectPath() {
+        var record = fullRecord()
+        record.userID = "Bearer abc.def.ghi"
+        let sink = MemorySink()
+        accessLogger(sink).log(record)
+        #expect(!sink.lines[0].contains("abc.def.ghi"))
     }
 }

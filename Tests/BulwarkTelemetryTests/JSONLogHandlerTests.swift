@@ -146,6 +146,16 @@ struct JSONLogHandlerTests {
         #expect(sink.lines[0].contains(#""metadata":{"alpha":"2","mid":"3","zeta":"1"}"#))
     }
 
+    @Test func keysSharingTheirFirstEightBytesStillSortByWholeKey() {
+        let sink = MemorySink()
+        jsonLogger(sink).info("sorted", metadata: [
+            "duration_total": "1", "duration_ms": "2", "duration": "3", "dur": "4", "duration_ms_p99": "5", "é": "6", "Z": "7",
+        ])
+        #expect(
+            sink.lines[0].contains(
+                #""metadata":{"Z":"7","dur":"4","duration":"3","duration_ms":"2","duration_ms_p99":"5","duration_total":"1","é":"6"}"#))
+    }
+
     @Test func handlerMetadataProviderAndEventMetadataMerge() throws {
         let sink = MemorySink()
         let provider = Logger.MetadataProvider { ["from_provider": "p", "shared": "provider"] }

@@ -3,10 +3,13 @@
 // process on whatever cores it is given (scripts/bench/logging-peers pins it to one). Timing stops
 // after close(), so every line is on its way to the disk (in the page cache) when it does; a run
 // that dropped lines says so. Build and run in release:
-//   cd Benchmarks && swift run -c release logging-bench [lines] [path] [file|null|floor|record-file|record-null]
-// `null` renders the same lines into a sink that discards them (swift-log call + encoder); `floor`
+//   cd Benchmarks && swift run -c release logging-bench [lines] [path] [file|null|devnull|floor|record-…|direct-…]
+// `null` renders the same lines into a sink that discards them (swift-log call + encoder);
+// `devnull` renders, buffers and writes them with write(2) to /dev/null; `floor`
 // makes the same swift-log calls into a handler that does nothing; `record` passes the request
-// fields as one typed JSONFragment (as the gateway's access log does), to the file or discarded.
+// fields as one typed JSONFragment through swift-log, to the file or discarded; `direct` writes the
+// same fields through JSONLogHandler's typed-record entry point (as the gateway's access log does),
+// skipping swift-log and its metadata dictionary.
 import BulwarkCore
 import BulwarkTelemetry
 import Logging
@@ -49,17 +52,32 @@ let mode = arguments.count > 3 ? arguments[3] : "file"
 unlink(path)
 unlink(path + ".1")
 let sink: any LogSink
-let fileSink: RotatingFileSink?
-if mode == "null" || mode == "floor" || mode == "record-null" {
+/// The sink's drops and write errors, for the result line.
+let droppedLines: () -> Int
+let writeErrors: () -> Int
+if mode == "null" || mode == "floor" || mode.hasSuffix("-null") {
     sink = NullSink()
-    fileSink = nil
+    droppedLines = { 0 }
+    writeErrors = { 0 }
+} else if mode.hasSuffix("devnull") {
+    // Encoded, buffered and written with write(2) like a file, but the kernel keeps nothing.
+    let devNull = open("/dev/null", O_WRONLY)
+    guard devNull >= 0 else {
+        print("logging-bench: cannot open /dev/null")
+        exit(2)
+    }
+    let buffered = BufferedLogSink(fileDescriptor: devNull, capacity: 64 << 20)
+    sink = buffered
+    droppedLines = { buffered.droppedLines }
+    writeErrors = { buffered.writeErrors }
 } else {
     do {
         // 64 MB of buffer rides out the page cache's write-back throttling, so the figure is for
         // lines delivered, not dropped (a run that still drops says so).
         let rotating = try RotatingFileSink(path: path, maxBytes: 100 << 20, keep: 1, capacity: 64 << 20)
         sink = rotating
-        fileSink = rotating
+        droppedLines = { rotating.droppedLines }
+        writeErrors = { rotating.writeErrors }
     } catch {
         print("logging-bench: \(error)")
         exit(2)
@@ -96,12 +114,29 @@ struct RequestRecord: JSONFragment {
         out.append(",\"status\":")
         out.append(status)
         out.append(",\"duration_ms\":")
-        out.appendRaw(durationMilliseconds.description)
+        out.appendDecimal(Int((durationMilliseconds * 1000).rounded()), fractionDigits: 3)
         out.append("}")
     }
 
     var description: String { "\(method) \(path) \(status) \(durationMilliseconds)ms" }
 }
+
+/// The same line's top-level fields for the handler's direct path (what the gateway's access
+/// logger uses when logging is Bulwark's JSON handler): no swift-log call, no metadata dictionary.
+struct RequestFields: LogRecordFields {
+    var requestID: String
+    var record: RequestRecord
+    var contextIDs: LogContextIDs { .requestID }
+
+    func appendFields(to out: inout JSONBuffer, redactor: LogRedactor) {
+        out.append(",\"request_id\":")
+        redactor.appendRedactedQuoted(requestID, to: &out)
+        out.append(",\"http\":")
+        record.appendJSON(to: &out, redactor: redactor)
+    }
+}
+
+let directHandler = JSONLogHandler(label: "bench.access", sink: sink, level: .info)
 
 let clock = ContinuousClock()
 let cpuStart = cpuSeconds()
@@ -114,7 +149,16 @@ if mode.hasPrefix("record") {
         ])
     }
 }
-for index in 0..<(mode.hasPrefix("record") ? 0 : count) {
+if mode.hasPrefix("direct") {
+    for index in 0..<count {
+        directHandler.log(
+            level: .info, message: "request",
+            fields: RequestFields(
+                requestID: requestIDs[index & 1023],
+                record: RequestRecord(method: "GET", path: "/api/orders/42", status: 200, durationMilliseconds: 12.345)))
+    }
+}
+for index in 0..<(mode.hasPrefix("record") || mode.hasPrefix("direct") ? 0 : count) {
     logger.info("request", metadata: [
         "request_id": .string(requestIDs[index & 1023]),
         "method": "GET",
@@ -131,7 +175,13 @@ let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.att
 // One more line, rendered to memory, shows what each line looked like and weighed.
 let sample = MemorySink()
 let sampleLogger = Logger(label: "bench.access") { JSONLogHandler(label: $0, sink: sample, level: .info) }
-if mode.hasPrefix("record") {
+if mode.hasPrefix("direct") {
+    JSONLogHandler(label: "bench.access", sink: sample, level: .info).log(
+        level: .info, message: "request",
+        fields: RequestFields(
+            requestID: requestIDs[0],
+            record: RequestRecord(method: "GET", path: "/api/orders/42", status: 200, durationMilliseconds: 12.345)))
+} else if mode.hasPrefix("record") {
     sampleLogger.info("request", metadata: [
         "request_id": .string(requestIDs[0]),
         "http": .stringConvertible(RequestRecord(method: "GET", path: "/api/orders/42", status: 200, durationMilliseconds: 12.345)),
@@ -143,10 +193,10 @@ if mode.hasPrefix("record") {
     ])
 }
 let sampleLine = sample.lines.first ?? ""
-let dropped = fileSink?.droppedLines ?? 0
+let dropped = droppedLines()
 let written = count - dropped
 print(
     "bulwark mode=\(mode) lines=\(count) seconds=\(seconds) lines_per_s=\(Int(Double(written) / seconds))"
-        + " lines_per_cpu_s=\(Int(Double(written) / cpu)) dropped=\(dropped) write_errors=\(fileSink?.writeErrors ?? 0)"
+        + " lines_per_cpu_s=\(Int(Double(written) / cpu)) dropped=\(dropped) write_errors=\(writeErrors())"
         + " bytes_per_line=\(sampleLine.utf8.count + 1)")
 print("sample: \(sampleLine)")
