@@ -38,17 +38,22 @@ public struct ProblemDetails: Sendable, Hashable {
 
     /// The JSON document, UTF-8.
     public func json() -> String {
-        var out = "{"
-        out.reserveCapacity(256)
-        JSONText.appendMember("type", type, to: &out, first: true)
-        JSONText.appendMember("title", title, to: &out)
-        out += ",\"status\":\(status)"
-        JSONText.appendMember("detail", detail, to: &out)
-        if let instance { JSONText.appendMember("instance", instance, to: &out) }
-        JSONText.appendMember("code", code, to: &out)
-        if let requestId { JSONText.appendMember("requestId", requestId, to: &out) }
-        JSONText.appendMember("suggestion", suggestion, to: &out)
-        out += "}"
-        return out
+        var out = JSONBuffer(capacity: 640)
+        appendJSON(to: &out)
+        return out.text
+    }
+
+    /// The JSON document appended to `out`, for responders that write bytes without a `String`.
+    public func appendJSON(to out: inout JSONBuffer) {
+        out.appendField("{\"type\":", type)
+        out.appendField(",\"title\":", title)
+        out.append(",\"status\":")
+        out.append(status)
+        out.appendField(",\"detail\":", detail)
+        if let instance { out.appendField(",\"instance\":", instance) }
+        out.appendField(",\"code\":", code)
+        if let requestId { out.appendField(",\"requestId\":", requestId) }
+        out.appendField(",\"suggestion\":", suggestion)
+        out.append("}")
     }
 }

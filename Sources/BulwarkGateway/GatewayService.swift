@@ -137,22 +137,23 @@ public final class GatewayService: Service, Sendable {
         var routeLimiters: [(String, RouteLimiter)] = []
         for (routeIndex, route) in config.routes.enumerated() {
             guard let index = upstreams.firstIndex(where: { $0.name == route.upstream }) else { continue }
-            var entry = RouteEntry(pattern: route.pattern, upstreamIndex: index, maxBody: route.maxBody)
+            var limiter: RouteLimiter?
+            var screening: RouteScreening?
+            var userLimiter: RouteLimiter?
+            var keyLimiter: RouteLimiter?
             let ipLimits = route.limits.filter { $0.per == "ip" }
             if !ipLimits.isEmpty {
                 do {
-                    let limiter = try RouteLimiter(
+                    let ipLimiter = try RouteLimiter(
                         route: route.pattern.pattern, limits: ipLimits, shared: shared, metrics: metrics.factory)
-                    entry.limiter = limiter
-                    routeLimiters.append((route.pattern.pattern, limiter))
+                    limiter = ipLimiter
+                    routeLimiters.append((route.pattern.pattern, ipLimiter))
                 } catch {
                     throw ConfigError(key: "routes[\(routeIndex)].limits", "\(error)")
                 }
             }
-            if route.auth == "jwt" { entry.jwt = jwt }
-            if route.auth == "api-key" { entry.apiKeys = apiKeys }
             if !route.screen.isEmpty {
-                entry.screening = RouteScreening(
+                screening = RouteScreening(
                     route: route.pattern.pattern, classes: route.screen, action: route.screenAction,
                     headers: route.screenHeaders, bodyLimit: route.screenBodyLimit,
                     rejectsOversizedBody: route.screenBodyOversize == "reject", metrics: metrics.factory)
@@ -161,16 +162,20 @@ public final class GatewayService: Service, Sendable {
             do {
                 let userLimits = route.limits.filter { $0.per == "user" }
                 if !userLimits.isEmpty {
-                    entry.userLimiter = try RouteLimiter(route: route.pattern.pattern, limits: userLimits, metrics: metrics.factory)
+                    userLimiter = try RouteLimiter(route: route.pattern.pattern, limits: userLimits, metrics: metrics.factory)
                 }
                 let keyLimits = route.limits.filter { $0.per == "key" }
                 if !keyLimits.isEmpty {
-                    entry.keyLimiter = try RouteLimiter(route: route.pattern.pattern, limits: keyLimits, metrics: metrics.factory)
+                    keyLimiter = try RouteLimiter(route: route.pattern.pattern, limits: keyLimits, metrics: metrics.factory)
                 }
             } catch {
                 throw ConfigError(key: "routes[\(routeIndex)].limits", "\(error)")
             }
-            routes.append(entry)
+            routes.append(
+                RouteEntry(
+                    pattern: route.pattern, upstreamIndex: index, maxBody: route.maxBody, limiter: limiter,
+                    userLimiter: userLimiter, keyLimiter: keyLimiter, screening: screening,
+                    jwt: route.auth == "jwt" ? jwt : nil, apiKeys: route.auth == "api-key" ? apiKeys : nil))
         }
         if routes.contains(where: { ($0.screening?.bodyLimit ?? 1) == 0 }) {
             logger.notice("screen-body: off on a screened route: its request bodies are not inspected")

@@ -92,8 +92,14 @@ public struct AccessLogger: Sendable {
         didSet { direct = Self.directHandler(of: logger) }
     }
     public var enabled: Bool
-    /// The logger's handler when records can bypass swift-log.
-    private var direct: JSONLogHandler?
+    /// The logger's handler when records can bypass swift-log; boxed, so copying this logger
+    /// (once per request) retains one object rather than everything the handler holds.
+    private var direct: DirectHandler?
+
+    private final class DirectHandler: Sendable {
+        let handler: JSONLogHandler
+        init(_ handler: JSONLogHandler) { self.handler = handler }
+    }
 
     public init(logger: Logger = Logger(label: "bulwark.access"), enabled: Bool = true) {
         self.logger = logger
@@ -101,9 +107,9 @@ public struct AccessLogger: Sendable {
         self.direct = Self.directHandler(of: logger)
     }
 
-    private static func directHandler(of logger: Logger) -> JSONLogHandler? {
+    private static func directHandler(of logger: Logger) -> DirectHandler? {
         guard let handler = logger.handler as? JSONLogHandler, handler.acceptsRecordFields else { return nil }
-        return handler
+        return DirectHandler(handler)
     }
 
     public func log(_ record: AccessLogRecord) {
@@ -111,7 +117,7 @@ public struct AccessLogger: Sendable {
         let level: Logger.Level = record.status >= 500 ? .error : (record.status >= 400 ? .notice : .info)
         guard logger.logLevel <= level else { return }
         if let direct {
-            direct.log(level: level, message: "request", fields: AccessLogFields(record: record), function: "log(_:)")
+            direct.handler.log(level: level, message: "request", fields: AccessLogFields(record: record), function: "log(_:)")
             return
         }
         var metadata: Logger.Metadata = [

@@ -30,6 +30,13 @@ public enum ErrorMapping {
     public static func response(
         for error: BulwarkError, requestID: String, path: String?, logger: Logger, closeConnection: Bool = false
     ) -> LocalResponse {
+        logInternalDetail(of: error, requestID: requestID, logger: logger)
+        return .problem(
+            error, requestID: requestID, path: path, closeConnection: closeConnection || closesConnection(error))
+    }
+
+    /// 5xx at error level, a refusal's internal detail at debug: what only operators may see.
+    public static func logInternalDetail(of error: BulwarkError, requestID: String, logger: Logger) {
         if error.status >= 500 {
             logger.error("request failed", metadata: [
                 "request_id": .string(requestID), "error_code": .string(error.code.code),
@@ -40,7 +47,10 @@ public enum ErrorMapping {
                 "request_id": .string(requestID), "error_code": .string(error.code.code), "detail": .string(detail),
             ])
         }
-        return .problem(
-            error, requestID: requestID, path: path, closeConnection: closeConnection || error.code == ErrorCatalog.bodyTooLarge)
+    }
+
+    /// Errors after which the connection must close (an unread oversized body).
+    public static func closesConnection(_ error: BulwarkError) -> Bool {
+        error.code == ErrorCatalog.bodyTooLarge
     }
 }

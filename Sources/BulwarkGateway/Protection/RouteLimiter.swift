@@ -9,6 +9,9 @@ final class RouteLimiter: Sendable {
     let policies: [RateLimitPolicy]
     /// `RateLimit-Policy`, the same on every response of the route.
     let policyHeader: String
+    /// Per policy, the parts of its headers that never change: the quoted name and the limit.
+    private let quotedNames: [String]
+    private let limitValues: [String]
     /// Set when the state URL is shared (PostgreSQL): decisions go through the store instead of
     /// the in-process limiter.
     let shared: SharedRateLimits?
@@ -25,6 +28,8 @@ final class RouteLimiter: Sendable {
         }
         limiter = try KeyedRateLimiter(policies: policies, clock: ContinuousClock())
         policyHeader = RateLimitHeaders.policies(policies)
+        quotedNames = policies.map(RateLimitHeaders.quotedName)
+        limitValues = policies.map(RateLimitHeaders.xLimit)
         allowed = Counter(label: "bulwark_ratelimit_decisions_total", dimensions: [("route", route), ("outcome", "allowed")], factory: metrics)
         denied = Counter(label: "bulwark_ratelimit_decisions_total", dimensions: [("route", route), ("outcome", "denied")], factory: metrics)
         dryRunDenied = Counter(
@@ -55,11 +60,11 @@ final class RouteLimiter: Sendable {
     /// The rate-limit fields for a response: IETF draft `RateLimit-Policy` and `RateLimit`, and the
     /// widespread `X-RateLimit-*` trio, all describing the most constrained window.
     func headers(for decision: RateLimitDecision) -> [(String, String)] {
-        let policy = policies[min(decision.policyIndex, policies.count - 1)]
+        let index = min(decision.policyIndex, policies.count - 1)
         return [
             ("RateLimit-Policy", policyHeader),
-            ("RateLimit", RateLimitHeaders.rateLimit(decision, policy: policy)),
-            ("X-RateLimit-Limit", RateLimitHeaders.xLimit(policy)),
+            ("RateLimit", RateLimitHeaders.rateLimit(decision, quotedName: quotedNames[index])),
+            ("X-RateLimit-Limit", limitValues[index]),
             ("X-RateLimit-Remaining", RateLimitHeaders.xRemaining(decision)),
             ("X-RateLimit-Reset", RateLimitHeaders.xReset(decision)),
         ]

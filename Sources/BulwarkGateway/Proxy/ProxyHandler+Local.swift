@@ -10,33 +10,64 @@ import NIOHTTP1
 extension ProxyHandler {
     /// Writes a complete local response with the same headers every response gets.
     func respondLocal(_ response: LocalResponse, exchange: Exchange) {
+        guard let context else { return }
+        let body = response.body.isEmpty ? nil : context.channel.allocator.buffer(string: response.body)
+        writeLocal(
+            status: response.status.code, errorCode: response.errorCode, closeConnection: response.closeConnection, body: body,
+            exchange: exchange
+        ) { headers in
+            for field in response.headers { headers.add(name: field.name.canonicalName, value: field.value) }
+        }
+    }
+
+    /// Answers with an error: its internal detail goes to the log with the request id (5xx at
+    /// error level), the client gets problem+json. Rendered straight into the response buffer:
+    /// refusals (429, 403) are the gateway's busiest local answers under attack.
+    func respondProblem(_ error: BulwarkError, exchange: Exchange, closeConnection: Bool = false) {
+        guard let context else { return }
+        ErrorMapping.logInternalDetail(of: error, requestID: exchange.requestID, logger: runtime.logger)
+        var json = JSONBuffer(capacity: 768)
+        ProblemDetails(error, requestId: exchange.requestID, instance: exchange.path).appendJSON(to: &json)
+        var body = context.channel.allocator.buffer(capacity: json.count)
+        json.withUnsafeBytes { _ = body.writeBytes($0) }
+        writeLocal(
+            status: error.status, errorCode: error.code.code,
+            closeConnection: closeConnection || ErrorMapping.closesConnection(error), body: body, exchange: exchange
+        ) { headers in
+            headers.add(name: "Content-Type", value: ProblemDetails.contentType)
+            headers.add(name: "Cache-Control", value: "no-store")
+            if let retryAfter = error.retryAfterSeconds { headers.add(name: "Retry-After", value: String(retryAfter)) }
+        }
+    }
+
+    /// The response proper: `contentHeaders`, then the security, rate-limit and request-id headers
+    /// every response gets, then the body; records the exchange and closes when it must.
+    private func writeLocal(
+        status: Int, errorCode: String?, closeConnection: Bool, body: ByteBuffer?, exchange: Exchange,
+        contentHeaders: (inout HTTPHeaders) -> Void
+    ) {
         guard let context, !exchange.responseStarted else { return }
         exchange.phase = .local
         exchange.responseStarted = true
-        exchange.status = response.status.code
-        if exchange.errorCode == nil { exchange.errorCode = response.errorCode }
-        let close = response.closeConnection || !exchange.keepAlive || quiescing || (exchange.hasBody && !exchange.requestComplete)
+        exchange.status = status
+        if exchange.errorCode == nil { exchange.errorCode = errorCode }
+        let close = closeConnection || !exchange.keepAlive || quiescing || (exchange.hasBody && !exchange.requestComplete)
         exchange.closeAfterResponse = exchange.closeAfterResponse || close
 
         var headers = HTTPHeaders()
         let securityHeaders = runtime.securityHeaders(overTLS: exchange.overTLS)
-        headers.reserveCapacity(response.headers.count + securityHeaders.count + 3)
-        for field in response.headers {
-            headers.add(name: field.name.canonicalName, value: field.value)
-        }
+        headers.reserveCapacity(securityHeaders.count + exchange.extraHeaders.count + 7)
+        contentHeaders(&headers)
         for header in securityHeaders { headers.add(name: header.name, value: header.value) }
         for (name, value) in exchange.extraHeaders { headers.add(name: name, value: value) }
         headers.add(name: RequestIDPolicy.headerName, value: exchange.requestID)
-        let body = response.body
-        headers.add(name: "Content-Length", value: String(body.utf8.count))
+        headers.add(name: "Content-Length", value: String(body?.readableBytes ?? 0))
         if exchange.closeAfterResponse { headers.add(name: "Connection", value: "close") }
-        let head = HTTPResponseHead(
-            version: exchange.head.version, status: HTTPResponseStatus(statusCode: response.status.code), headers: headers)
+        let head = HTTPResponseHead(version: exchange.head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if exchange.head.method != .HEAD, !body.isEmpty {
-            let buffer = context.channel.allocator.buffer(string: body)
-            exchange.bytesOut += buffer.readableBytes
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        if exchange.head.method != .HEAD, let body, body.readableBytes > 0 {
+            exchange.bytesOut += body.readableBytes
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
         exchange.responseComplete = true
         // Without a body the request is as good as complete: record it before the client can see
@@ -49,16 +80,6 @@ extension ProxyHandler {
             if bodyUnread { self.closeClientLingering() } else { self.closeClient() }
         }
         if !closeAfter { drainPipelined() }
-    }
-
-    /// Answers with an error: its internal detail goes to the log with the request id (5xx at
-    /// error level), the client gets problem+json.
-    func respondProblem(_ error: BulwarkError, exchange: Exchange, closeConnection: Bool = false) {
-        respondLocal(
-            ErrorMapping.response(
-                for: error, requestID: exchange.requestID, path: exchange.path, logger: runtime.logger,
-                closeConnection: closeConnection),
-            exchange: exchange)
     }
 
     /// Control routes are async (health checks may wait); the answer hops back to this loop.

@@ -17,23 +17,39 @@ struct UpstreamTarget: Sendable {
     var resilience = UpstreamResilience.none
 }
 
-/// A route as the data path sees it.
-struct RouteEntry: Sendable {
+/// A route as the data path sees it: one shared object, so matching and admitting a request
+/// passes a reference instead of copying every limiter and verifier the route holds.
+final class RouteEntry: Sendable {
     let pattern: PathPattern
     let upstreamIndex: Int
     let maxBody: Int
     /// The route's per-IP limits, if it has any.
-    var limiter: RouteLimiter?
+    let limiter: RouteLimiter?
     /// The route's per-user limits, keyed by the authenticated subject (`auth: jwt` routes).
-    var userLimiter: RouteLimiter?
+    let userLimiter: RouteLimiter?
     /// The route's per-key limits (`auth: api-key` routes), keyed by the key's id.
-    var keyLimiter: RouteLimiter?
+    let keyLimiter: RouteLimiter?
     /// The route's injection screening, if configured.
-    var screening: RouteScreening?
+    let screening: RouteScreening?
     /// Set for `auth: jwt` routes.
-    var jwt: JWTVerifier?
+    let jwt: JWTVerifier?
     /// Set for `auth: api-key` routes.
-    var apiKeys: APIKeyVerifier?
+    let apiKeys: APIKeyVerifier?
+
+    init(
+        pattern: PathPattern, upstreamIndex: Int, maxBody: Int, limiter: RouteLimiter? = nil, userLimiter: RouteLimiter? = nil,
+        keyLimiter: RouteLimiter? = nil, screening: RouteScreening? = nil, jwt: JWTVerifier? = nil, apiKeys: APIKeyVerifier? = nil
+    ) {
+        self.pattern = pattern
+        self.upstreamIndex = upstreamIndex
+        self.maxBody = maxBody
+        self.limiter = limiter
+        self.userLimiter = userLimiter
+        self.keyLimiter = keyLimiter
+        self.screening = screening
+        self.jwt = jwt
+        self.apiKeys = apiKeys
+    }
 }
 
 /// Everything the per-connection handlers share, immutable after start-up so any event loop can

@@ -8,7 +8,7 @@
 public enum RateLimitHeaders {
     /// `RateLimit-Policy` value, e.g. `"default";q=10;w=60`.
     public static func policy(_ policy: RateLimitPolicy) -> String {
-        "\(quoted(policy.name));q=\(policy.capacity);w=\(policy.windowSeconds)"
+        "\(quotedName(policy));q=\(policy.capacity);w=\(policy.windowSeconds)"
     }
 
     /// `RateLimit-Policy` value listing several policies (a multi-window limiter).
@@ -18,7 +18,18 @@ public enum RateLimitHeaders {
 
     /// `RateLimit` value, e.g. `"default";r=3;t=12`, for the policy the decision reports on.
     public static func rateLimit(_ decision: RateLimitDecision, policy: RateLimitPolicy) -> String {
-        "\(quoted(policy.name));r=\(max(0, decision.remaining));t=\(seconds(roundingUp: decision.resetAfterNanos))"
+        rateLimit(decision, quotedName: quotedName(policy))
+    }
+
+    /// The same with the policy's name already quoted by ``quotedName(_:)``: responders that
+    /// answer every request quote each name once, not once per response.
+    public static func rateLimit(_ decision: RateLimitDecision, quotedName: String) -> String {
+        "\(quotedName);r=\(max(0, decision.remaining));t=\(seconds(roundingUp: decision.resetAfterNanos))"
+    }
+
+    /// The policy's name as a structured-field string, as the `RateLimit` headers carry it.
+    public static func quotedName(_ policy: RateLimitPolicy) -> String {
+        quoted(policy.name)
     }
 
     /// `X-RateLimit-Limit` value (the burst capacity).
