@@ -5,7 +5,8 @@ logger, cached on first use, add_log_level + TimeStamper(iso, utc) + JSONRendere
 WriteLogger (or BytesLogger for orjson) on the file.
 
 Usage: logging_peers.py LINES PATH [json|orjson]
-Prints one line in the format of the Swift logging-bench, then a sample line.
+PATH may be /dev/null (encoded and written, nothing kept).
+Prints one line in the format of the Swift logging-bench, then a sample line (files only).
 """
 
 import logging
@@ -49,7 +50,8 @@ def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     path = sys.argv[2] if len(sys.argv) > 2 else "/tmp/bulwark-logging-bench/structlog.log"
     renderer = sys.argv[3] if len(sys.argv) > 3 else "json"
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if path != "/dev/null":
+        os.makedirs(os.path.dirname(path), exist_ok=True)
     handle = configure(path, renderer)
     log = structlog.get_logger().bind(logger="bench.access")
     request_ids = [hex32(i) for i in range(1024)]
@@ -70,6 +72,12 @@ def main():
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
 
+    if path == "/dev/null":
+        print(
+            f"structlog-{renderer} mode=devnull lines={count} seconds={seconds:.6f} lines_per_s={int(count / seconds)}"
+            f" lines_per_cpu_s={int(count / cpu)} dropped=0 write_errors=0"
+        )
+        return
     with open(path, "rb") as written:
         sample = written.readline()
     line_count = os.path.getsize(path) // len(sample)
