@@ -53,6 +53,7 @@ let package = Package(
             name: "LoggingBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkTelemetry", package: "Bulwark"),
                 .product(name: "Logging", package: "swift-log"),
             ],

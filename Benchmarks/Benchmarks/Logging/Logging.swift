@@ -1,4 +1,5 @@
 import Benchmark
+import BulwarkCore
 import BulwarkTelemetry
 import Logging
 
@@ -36,6 +37,29 @@ let benchmarks: @Sendable () -> Void = {
                 ])
             }
         }
+    }
+
+    Benchmark("log line: typed record straight to the handler (null sink)") { benchmark in
+        let handler = JSONLogHandler(label: "bulwark.access", sink: NullSink(), level: .info)
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            handler.log(level: .info, message: "request", fields: RequestFields(status: 200 + index & 1))
+        }
+    }
+
+    Benchmark("log line: typed record + buffered write to /dev/null") { benchmark in
+        let fd = open("/dev/null", O_WRONLY)
+        defer { close(fd) }
+        let sink = BufferedLogSink(fileDescriptor: fd)
+        let handler = JSONLogHandler(label: "bulwark.access", sink: sink, level: .info)
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            handler.log(level: .info, message: "request", fields: RequestFields(status: 200 + index & 1))
+        }
+        sink.flush()
+        benchmark.stopMeasurement()
+        sink.close()
+        blackHole(sink.droppedLines)
     }
 
     Benchmark("log line: JSON encode + write(2) per line to /dev/null") { benchmark in
@@ -94,6 +118,24 @@ private func logRequest(_ logger: Logger, _ index: Int) {
         "request_id": "0af7651916cd43dd8448eb211c80319c", "method": "GET", "path": "/api/orders/42",
         "status": .stringConvertible(200 + index & 1), "duration_ms": .stringConvertible(12.345),
     ])
+}
+
+/// The same request fields as one typed record, the way the gateway's access log writes them.
+struct RequestFields: LogRecordFields {
+    var status: Int
+    var contextIDs: LogContextIDs { .requestID }
+
+    func appendFields(to out: inout JSONBuffer, redactor: LogRedactor) {
+        out.append(",\"request_id\":")
+        redactor.appendRedactedQuoted("0af7651916cd43dd8448eb211c80319c", to: &out)
+        out.appendField(",\"http\":{\"method\":", "GET")
+        out.appendField(",\"path\":", redactor.redact(text: "/api/orders/42"))
+        out.append(",\"status\":")
+        out.append(status)
+        out.append(",\"duration_ms\":")
+        out.appendDecimal(12_345, fractionDigits: 3)
+        out.append("}")
+    }
 }
 
 /// Discards lines: measures formatting, not I/O.
