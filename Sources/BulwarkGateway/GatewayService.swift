@@ -33,6 +33,8 @@ public final class GatewayService: Service, Sendable {
     private let breakerSyncTask = Mutex<Task<Void, Never>?>(nil)
     /// Re-reads API keys from the state store, when a route authenticates with them.
     private let keyRefreshTask = Mutex<Task<Void, Never>?>(nil)
+    /// Takes on blocks and flags made or lifted by other replicas, when protection has a store.
+    private let protectionSyncTask = Mutex<Task<Void, Never>?>(nil)
     /// API keys, blocks and flags, opened once when something needs them; closed after draining.
     private let stateStores = Mutex<SharedStateStores?>(nil)
     private let sample: SampleUpstream?
@@ -89,11 +91,13 @@ public final class GatewayService: Service, Sendable {
             _ = await shutdown.runAll()
             breakerSyncTask.withLock { $0?.cancel() }
             keyRefreshTask.withLock { $0?.cancel() }
+            protectionSyncTask.withLock { $0?.cancel() }
             stateStores.withLock { $0?.close() }
             storeTask.withLock { $0?.cancel() }
         } catch {
             breakerSyncTask.withLock { $0?.cancel() }
             keyRefreshTask.withLock { $0?.cancel() }
+            protectionSyncTask.withLock { $0?.cancel() }
             stateStores.withLock { $0?.close() }
             storeTask.withLock { $0?.cancel() }
             try? await group.shutdownGracefully()
@@ -184,6 +188,10 @@ public final class GatewayService: Service, Sendable {
             config: config.protection, logger: logger, metrics: metrics.factory, audit: recorder,
             store: config.protection.isConfigured ? await protectionStore(stores) : nil)
         await protection.restore()
+        if protection.store != nil {
+            let interval = config.protection.sync
+            protectionSyncTask.withLock { $0 = Task { await protection.runSync(every: interval) } }
+        }
         let telemetry = RuntimeTelemetry(
             performance: PerformanceTracker(logger: Logger(label: "bulwark.timing"), metrics: metrics.factory))
         health.register(telemetry.memoryCheck())

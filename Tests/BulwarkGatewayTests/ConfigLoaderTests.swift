@@ -272,9 +272,10 @@ struct ConfigLoaderUpstreamTests {
                 upstream: app
                 limits: [{per: ip, rate: 60/min, burst: 10}, {per: ip, rate: 1000/hour}]
                 screen: [sqli, xss]
-            protection: {ddos: {per-ip: 100/min, block: 15m}, abuse: {events: 50, window: 5m}}
+            protection: {ddos: {per-ip: 100/min, block: 15m}, abuse: {events: 50, window: 5m}, sync: 2s}
             logging: {file: logs/bulwark.log, rotate: 10MB, keep: 5}
             """)
+        #expect(config.protection.sync == .seconds(2))
         #expect(config.logging.file == "logs/bulwark.log" && config.logging.rotate == 10 << 20 && config.logging.keep == 5)
         let retry = config.upstreams[0].retry
         #expect(retry.attempts == 3)
@@ -342,6 +343,7 @@ struct ConfigLoaderErrorTests {
         ("upstreams:\n  app: {url: http://h:1, retry: {attempts: 0}}", "upstreams.app.retry.attempts", "'0' is not an integer in 1...20"),
         ("upstreams:\n  app: {url: http://h:1, retry: {on: [connect, 404]}}", "upstreams.app.retry.on[1]", "'404' is not connect, timeout or a 5xx status"),
         ("protection: {ddos: {per-ip: lots}}", "protection.ddos.per-ip", "'lots' is not a rate (e.g. 100/min)"),
+        ("protection: {sync: 10ms}", "protection.sync", "must be between 100ms and 1h"),
         ("listen: {port: 70000}", "listen.port", "'70000' is not an integer in 0...65535"),
         ("listen: {port: http}", "listen.port", "'http' is not an integer in 0...65535"),
         ("state: mysql://x", "state", "'mysql://x' is not sqlite:PATH or postgres://..."),

@@ -61,3 +61,51 @@ struct GatewayPersistentBlocksTests {
         #expect(try await RawHTTP.get(port: gateway.port, "/admin/flags", headers: admin).bodyText == "{\"flags\":[]}")
     }
 }
+
+/// Two gateways on one state file, as two processes on one host: a block made by one is enforced
+/// by the other at its next `protection.sync`, and an unblock on either lifts it on both.
+@Suite("gateway blocks across replicas (real processes)", .serialized)
+struct GatewayReplicatedBlocksTests {
+    static let adminKey = "replica-admin-key-0123456789"
+
+    /// Reads `/admin/blocks` until `condition` holds for its body; bounded, never sleeps.
+    private func waitForBlocks(port: Int, _ condition: (String) -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let body = try await RawHTTP.get(port: port, "/admin/blocks", headers: ["Authorization: Bearer \(Self.adminKey)"]).bodyText
+            if condition(body) { return true }
+        }
+        return false
+    }
+
+    @Test func aBlockAndAnUnblockReachTheOtherGateway() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let directory = try TestPaths.temporaryDirectory()
+        let config = directory + "/bulwark.yaml"
+        try """
+        state: sqlite:\(directory)/state.sqlite
+        upstreams:
+          app: {url: "\(upstream.url)"}
+        admin: {key: \(Self.adminKey)}
+        protection: {ddos: {per-ip: 3/min, block: 15m}, sync: 100ms}
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let first = try await GatewayProcess.start(arguments: ["--config", config])
+        defer { first.process.kill() }
+        let second = try await GatewayProcess.start(arguments: ["--config", config])
+        defer { second.process.kill() }
+
+        var statuses: [Int] = []
+        for _ in 0..<4 { statuses.append(try await RawHTTP.get(port: first.port, "/echo").status) }
+        #expect(statuses == [200, 200, 200, 403])
+        #expect(try await waitForBlocks(port: second.port) { $0.contains("\"127.0.0.1\"") }, "the block reached the second gateway")
+        #expect(try await RawHTTP.get(port: second.port, "/echo").status == 403)
+
+        let unblock = try await RawHTTP.request(
+            port: second.port,
+            "DELETE /admin/blocks/127.0.0.1 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(Self.adminKey)\r\nConnection: close\r\n\r\n")
+        #expect(unblock.status == 200)
+        #expect(try await waitForBlocks(port: first.port) { !$0.contains("\"127.0.0.1\"") }, "the unblock reached the first gateway")
+        #expect(try await RawHTTP.get(port: first.port, "/echo").status == 200, "and its count starts again")
+    }
+}

@@ -344,7 +344,13 @@ struct ConfigFile {
                     }
                 }
                 protection.abuse = abuse
-            default: throw unknown(field, at: "protection", allowed: ["ddos", "abuse"])
+            case "sync":
+                let interval = try duration(value, key: "protection.sync")
+                guard interval >= .milliseconds(100), interval <= .seconds(3600) else {
+                    throw ConfigError(key: "protection.sync", "must be between 100ms and 1h")
+                }
+                protection.sync = interval
+            default: throw unknown(field, at: "protection", allowed: ["ddos", "abuse", "sync"])
             }
         }
         return protection

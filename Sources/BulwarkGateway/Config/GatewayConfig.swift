@@ -170,6 +170,9 @@ public struct ProtectionConfig: Sendable, Hashable {
 
     public var ddos: DDoS?
     public var abuse: Abuse?
+    /// How often blocks and flags are re-read from the state store, so a block made, or an
+    /// unblock done, on one replica reaches the others (default 5 s).
+    public var sync: Duration = .seconds(5)
     public init() {}
 
     /// Whether any protection is on (and so blocks or flags can exist to keep).

@@ -4,6 +4,7 @@ import BulwarkStore
 import BulwarkTelemetry
 import Logging
 import Metrics
+import Synchronization
 
 /// DDoS blocking and abuse detection for the whole gateway, shared by every event loop. Bulwark's
 /// own routes never reach it: health and metrics stay reachable, and an operator with the admin
@@ -21,8 +22,10 @@ final class GatewayProtection: Sendable {
     let audit: AuditRecorder?
     /// Where blocks and flags are kept across restarts (the state store).
     let store: (any ProtectionStore)?
+    /// What the store held at the last sync (see `sync()`).
+    let synced = Mutex(SyncedState())
     private let blocksTotal: Counter
-    private let blockedGauge: Gauge
+    let blockedGauge: Gauge
     private let flagsTotal: Counter
 
     init(
@@ -72,7 +75,9 @@ final class GatewayProtection: Sendable {
         let now = UnixTime.nanoseconds()
         let saved = PersistedBlock(
             client: clientIP, reason: reason, sinceUnixNanos: now, untilUnixNanos: now &+ blockDuration.nanosecondsClamped)
-        persist { store in try await store.saveBlock(saved) }
+        // Known to be in the store only once this write lands (see `sync()`).
+        forgetSynced(block: clientIP)
+        persist(confirming: .block(clientIP)) { store in try await store.saveBlock(saved) }
         audit?.record(AuditEvent(
             actor: "gateway", action: "ip.block", resource: "ip:\(clientIP)", outcome: .success,
             details: ["seconds": "\(blockDuration.components.seconds)", "reason": "rate over \(flood.policies[0].rate)"]))
@@ -92,7 +97,8 @@ final class GatewayProtection: Sendable {
         guard let abuse, abuse.record(event, client: client) else { return }
         flagsTotal.increment()
         if let flag = abuse.flags.first(where: { $0.client == client }) {
-            persist { store in
+            forgetSynced(flag: client)
+            persist(confirming: .flag(client)) { store in
                 try await store.saveFlag(PersistedFlag(client: client, sinceUnixNanos: UnixTime.nanoseconds(), events: flag.events))
             }
         }
@@ -108,6 +114,7 @@ final class GatewayProtection: Sendable {
     func unblock(_ clientIP: String) -> Bool {
         let was = blocks.unblock(clientIP)
         flood?.reset("ip:" + clientIP)
+        forgetSynced(block: clientIP)
         persist { store in try await store.removeBlock(client: clientIP) }
         blockedGauge.record(blocks.active.count)
         return was
@@ -135,49 +142,22 @@ final class GatewayProtection: Sendable {
     /// Admin clear: forgets the flag and the client's counts, here and in the store.
     func clearFlag(_ client: String) -> Bool {
         let was = abuse?.clear(client) ?? false
+        forgetSynced(flag: client)
         persist { store in try await store.removeFlag(client: client) }
         return was
     }
 
-    /// Loads blocks and flags kept by the store, converting their wall-clock times to this
-    /// process's clock; expired blocks are dropped. A store that cannot be read is logged, and
-    /// the gateway starts with what it has.
-    func restore() async {
-        guard let store else { return }
-        do {
-            let nowUnix = UnixTime.nanoseconds()
-            let now = blocks.time.now()
-            let saved = try await store.activeBlocks(nowUnixNanos: nowUnix)
-            blocks.restore(saved.map {
-                BlockList.Block(
-                    client: $0.client, reason: $0.reason, since: now &- ($0.sinceUnixNanos > nowUnix ? 0 : nowUnix &- $0.sinceUnixNanos),
-                    until: now &+ ($0.untilUnixNanos &- nowUnix))
-            })
-            blockedGauge.record(blocks.active.count)
-            var flagCount = 0
-            if let abuse {
-                let abuseNow = abuse.time.now()
-                let flags = try await store.flags()
-                abuse.restore(flags.map {
-                    AbuseDetector.Flag(client: $0.client, since: abuseNow &- max(0, nowUnix &- $0.sinceUnixNanos), events: $0.events)
-                })
-                flagCount = flags.count
-            }
-            if !saved.isEmpty || flagCount > 0 {
-                logger.notice("restored blocks and flags", metadata: ["blocks": "\(saved.count)", "flags": "\(flagCount)"])
-            }
-        } catch {
-            logger.error("could not restore blocks and flags", metadata: ["error": "\(String(reflecting: error))"])
-        }
-    }
-
     /// Runs a store write off the data path; failures are logged, never surfaced to the request.
-    private func persist(_ write: @escaping @Sendable (any ProtectionStore) async throws -> Void) {
+    /// A confirmed block or flag is marked as held by the store once the write has landed.
+    private func persist(
+        confirming written: SyncedState.Entry? = nil, _ write: @escaping @Sendable (any ProtectionStore) async throws -> Void
+    ) {
         guard let store else { return }
         let logger = self.logger
         Task {
             do {
                 try await write(store)
+                if let written { self.confirmSynced(written) }
             } catch {
                 logger.error("could not persist a block or flag", metadata: ["error": "\(String(reflecting: error))"])
             }
