@@ -9,13 +9,7 @@ struct GatewayObservabilityTests {
     @Test func metricsSummaryAndSlowRequests() async throws {
         let upstream = try await UpstreamFixture.start()
         defer { upstream.process.kill() }
-        let directory = try TestPaths.temporaryDirectory()
-        let config = directory + "/bulwark.yaml"
-        try """
-        state: sqlite:\(directory)/state.sqlite
-        upstreams:
-          app: {url: "\(upstream.url)", timeout: 1200ms, retry: {attempts: 1}}
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try GatewayConfigFile(upstream: upstream.url, upstreamOptions: "timeout: 1200ms, retry: {attempts: 1}").path
         let gateway = try await GatewayProcess.start(arguments: ["--config", config])
         defer { gateway.process.kill() }
 

@@ -11,19 +11,17 @@ struct GatewayPersistentBlocksTests {
     @Test func blocksAndFlagsSurviveARestartAndUnblockingSticks() async throws {
         let upstream = try await UpstreamFixture.start()
         defer { upstream.process.kill() }
-        let directory = try TestPaths.temporaryDirectory()
-        let config = directory + "/bulwark.yaml"
-        try """
-        state: sqlite:\(directory)/state.sqlite
-        upstreams:
-          app: {url: "\(upstream.url)"}
-        admin: {key: \(Self.adminKey)}
-        protection: {ddos: {per-ip: 5/min, block: 15m}, abuse: {events: 3, window: 5m}}
-        routes:
-          - {path: /**, upstream: app, auth: jwt}
-        auth:
-          jwt: {secret: "a-test-secret-that-is-long-enough-0123"}
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try GatewayConfigFile(
+            upstream: upstream.url,
+            """
+            admin: {key: \(Self.adminKey)}
+            protection: {ddos: {per-ip: 5/min, block: 15m}, abuse: {events: 3, window: 5m}}
+            routes:
+              - {path: /**, upstream: app, auth: jwt}
+            auth:
+              jwt: {secret: "a-test-secret-that-is-long-enough-0123"}
+            """
+        ).path
 
         var gateway = try await GatewayProcess.start(arguments: ["--config", config])
         // Three failed logins flag the client, the sixth request in the minute blocks it.
@@ -81,15 +79,13 @@ struct GatewayReplicatedBlocksTests {
     @Test func aBlockAndAnUnblockReachTheOtherGateway() async throws {
         let upstream = try await UpstreamFixture.start()
         defer { upstream.process.kill() }
-        let directory = try TestPaths.temporaryDirectory()
-        let config = directory + "/bulwark.yaml"
-        try """
-        state: sqlite:\(directory)/state.sqlite
-        upstreams:
-          app: {url: "\(upstream.url)"}
-        admin: {key: \(Self.adminKey)}
-        protection: {ddos: {per-ip: 3/min, block: 15m}, sync: 100ms}
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try GatewayConfigFile(
+            upstream: upstream.url,
+            """
+            admin: {key: \(Self.adminKey)}
+            protection: {ddos: {per-ip: 3/min, block: 15m}, sync: 100ms}
+            """
+        ).path
         let first = try await GatewayProcess.start(arguments: ["--config", config])
         defer { first.process.kill() }
         let second = try await GatewayProcess.start(arguments: ["--config", config])
