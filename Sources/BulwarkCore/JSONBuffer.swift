@@ -96,7 +96,9 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
     /// `value` scaled down by 10^`fractionDigits` as a decimal number with exactly that many
     /// fraction digits (12345, 3 → `12.345`): durations in milliseconds from integer microseconds,
     /// without Double's description, the slowest part of a log line otherwise.
+    /// `fractionDigits` is 0...18 (a larger scale does not fit in 64 bits).
     public mutating func appendDecimal(_ value: Int, fractionDigits: Int) {
+        precondition((0...18).contains(fractionDigits), "appendDecimal: fractionDigits must be 0...18")
         guard fractionDigits > 0 else {
             append(value)
             return

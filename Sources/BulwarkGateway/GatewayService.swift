@@ -188,6 +188,8 @@ public final class GatewayService: Service, Sendable {
             config: config.protection, logger: logger, metrics: metrics.factory, audit: recorder,
             store: config.protection.isConfigured ? await protectionStore(stores) : nil)
         await protection.restore()
+        // Blocks, unblocks and flags made just before SIGTERM reach the store before it closes.
+        shutdown.register("land protection writes", timeout: .seconds(5)) { await protection.writes?.landed() }
         if protection.store != nil {
             let interval = config.protection.sync
             protectionSyncTask.withLock { $0 = Task { await protection.runSync(every: interval) } }

@@ -151,7 +151,10 @@ struct AccessLogFields: LogRecordFields {
         redactor.appendRedactedQuoted(record.requestID, to: &out)
         out.append(",\"http\":")
         record.appendJSON(to: &out, redactor: redactor)
-        if let errorCode = record.errorCode { out.appendField(",\"error_code\":", errorCode) }
+        if let errorCode = record.errorCode {
+            out.append(",\"error_code\":")
+            redactor.appendRedactedQuoted(errorCode, to: &out)
+        }
         if let userID = record.userID {
             out.append(",\"user_id\":")
             redactor.appendRedactedQuoted(userID, to: &out)

@@ -68,7 +68,8 @@ struct JSONBufferStorageTests {
     @Test func decimalsHaveExactlyTheirFractionDigits() {
         let cases: [(Int, Int, String)] = [
             (12_345, 3, "12.345"), (5, 3, "0.005"), (0, 3, "0.000"), (1_000, 3, "1.000"), (-1_500, 3, "-1.500"),
-            (7, 0, "7"), (123_456_789, 6, "123.456789"),
+            (7, 0, "7"), (123_456_789, 6, "123.456789"), (-5, 3, "-0.005"), (-999, 3, "-0.999"),
+            (Int.min, 3, "-9223372036854775.808"), (Int.max, 18, "9.223372036854775807"),
         ]
         for (value, digits, text) in cases {
             var buffer = JSONBuffer()

@@ -141,6 +141,19 @@ struct AccessLoggerPathTests {
         #expect(try jsonObject(sink.lines[0])["trace_id"] as? String == "from-context")
     }
 
+    @Test func replacingTheLoggerChoosesThePathAgain() throws {
+        let first = MemorySink()
+        var logger = accessLogger(first)
+        let second = MemorySink()
+        var replacement = Logger(label: "bulwark.access") { JSONLogHandler(label: $0, sink: second, level: .info) }
+        replacement[metadataKey: "replica"] = "r2"
+        logger.logger = replacement
+        logger.log(fullRecord())
+        #expect(first.lines.isEmpty)
+        let line = try jsonObject(try #require(second.lines.first))
+        #expect((line["metadata"] as? [String: Any])?["replica"] as? String == "r2", "handler metadata kept: swift-log path")
+    }
+
     @Test func secretsInIDsAreRedactedOnTheDirectPath() {
         var record = fullRecord()
         record.userID = "Bearer abc.def.ghi"

@@ -22,8 +22,10 @@ final class GatewayProtection: Sendable {
     let audit: AuditRecorder?
     /// Where blocks and flags are kept across restarts (the state store).
     let store: (any ProtectionStore)?
-    /// What the store held at the last sync (see `sync()`).
+    /// What this gateway knows of the store's rows (see `sync()`).
     let synced = Mutex(SyncedState())
+    /// Block and flag writes, landed in order; nil without a store.
+    let writes: ProtectionWrites?
     private let blocksTotal: Counter
     let blockedGauge: Gauge
     private let flagsTotal: Counter
@@ -34,6 +36,7 @@ final class GatewayProtection: Sendable {
     ) throws {
         self.audit = audit
         self.store = store
+        self.writes = store.map { ProtectionWrites(store: $0, logger: logger) }
         if let ddos = config.ddos {
             let policy = try RateLimitPolicy("ddos", rate: RateLimitRate(count: ddos.count, perSeconds: ddos.perSeconds))
             flood = try KeyedRateLimiter(policy: policy, clock: ContinuousClock())
@@ -75,9 +78,7 @@ final class GatewayProtection: Sendable {
         let now = UnixTime.nanoseconds()
         let saved = PersistedBlock(
             client: clientIP, reason: reason, sinceUnixNanos: now, untilUnixNanos: now &+ blockDuration.nanosecondsClamped)
-        // Known to be in the store only once this write lands (see `sync()`).
-        forgetSynced(block: clientIP)
-        persist(confirming: .block(clientIP)) { store in try await store.saveBlock(saved) }
+        write(.block, clientIP, removing: false) { store in try await store.saveBlock(saved) }
         audit?.record(AuditEvent(
             actor: "gateway", action: "ip.block", resource: "ip:\(clientIP)", outcome: .success,
             details: ["seconds": "\(blockDuration.components.seconds)", "reason": "rate over \(flood.policies[0].rate)"]))
@@ -97,10 +98,8 @@ final class GatewayProtection: Sendable {
         guard let abuse, abuse.record(event, client: client) else { return }
         flagsTotal.increment()
         if let flag = abuse.flags.first(where: { $0.client == client }) {
-            forgetSynced(flag: client)
-            persist(confirming: .flag(client)) { store in
-                try await store.saveFlag(PersistedFlag(client: client, sinceUnixNanos: UnixTime.nanoseconds(), events: flag.events))
-            }
+            let saved = PersistedFlag(client: client, sinceUnixNanos: UnixTime.nanoseconds(), events: flag.events)
+            write(.flag, client, removing: false) { store in try await store.saveFlag(saved) }
         }
         audit?.record(AuditEvent(
             actor: "gateway", action: "client.flag", resource: "client:\(client)", outcome: .success,
@@ -112,10 +111,10 @@ final class GatewayProtection: Sendable {
 
     /// Admin unblock: lifts the block and forgets the IP's counts, so it starts from zero.
     func unblock(_ clientIP: String) -> Bool {
+        // Marked first, so a sync running now does not take the stored block back on.
+        write(.block, clientIP, removing: true) { store in try await store.removeBlock(client: clientIP) }
         let was = blocks.unblock(clientIP)
         flood?.reset("ip:" + clientIP)
-        forgetSynced(block: clientIP)
-        persist { store in try await store.removeBlock(client: clientIP) }
         blockedGauge.record(blocks.active.count)
         return was
     }
@@ -141,26 +140,9 @@ final class GatewayProtection: Sendable {
 
     /// Admin clear: forgets the flag and the client's counts, here and in the store.
     func clearFlag(_ client: String) -> Bool {
+        write(.flag, client, removing: true) { store in try await store.removeFlag(client: client) }
         let was = abuse?.clear(client) ?? false
-        forgetSynced(flag: client)
-        persist { store in try await store.removeFlag(client: client) }
         return was
     }
 
-    /// Runs a store write off the data path; failures are logged, never surfaced to the request.
-    /// A confirmed block or flag is marked as held by the store once the write has landed.
-    private func persist(
-        confirming written: SyncedState.Entry? = nil, _ write: @escaping @Sendable (any ProtectionStore) async throws -> Void
-    ) {
-        guard let store else { return }
-        let logger = self.logger
-        Task {
-            do {
-                try await write(store)
-                if let written { self.confirmSynced(written) }
-            } catch {
-                logger.error("could not persist a block or flag", metadata: ["error": "\(String(reflecting: error))"])
-            }
-        }
-    }
 }

@@ -24,8 +24,8 @@ extension ProxyHandler {
     /// error level), the client gets problem+json. Rendered straight into the response buffer:
     /// refusals (429, 403) are the gateway's busiest local answers under attack.
     func respondProblem(_ error: BulwarkError, exchange: Exchange, closeConnection: Bool = false) {
-        guard let context else { return }
         ErrorMapping.logInternalDetail(of: error, requestID: exchange.requestID, logger: runtime.logger)
+        guard let context else { return }
         var json = JSONBuffer(capacity: 768)
         ProblemDetails(error, requestId: exchange.requestID, instance: exchange.path).appendJSON(to: &json)
         var body = context.channel.allocator.buffer(capacity: json.count)

@@ -103,6 +103,18 @@ public final class AbuseDetector: Sendable {
         }
     }
 
+    /// Clears `client`'s flag (and counts) only if it was raised at or before `instant`; see
+    /// ``BlockList/unblock(_:ifBlockedAtOrBefore:)``. Returns whether a flag was cleared.
+    @discardableResult
+    public func clear(_ client: String, ifFlaggedAtOrBefore instant: Int64) -> Bool {
+        state.withLock { state in
+            guard let flag = state.flags[client], flag.since <= instant else { return false }
+            state.counters[client] = nil
+            state.flags[client] = nil
+            return true
+        }
+    }
+
     /// Restores flags saved elsewhere (a durable store); a client already flagged keeps its flag.
     public func restore(_ flags: [Flag]) {
         state.withLock { state in

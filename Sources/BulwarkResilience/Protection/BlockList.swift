@@ -67,6 +67,20 @@ public final class BlockList: Sendable {
         }
     }
 
+    /// Lifts `client`'s block only if it began at or before `instant` (a ``TimeSource`` instant):
+    /// a replica reconciling with a shared store must not lift a block made after the moment it
+    /// learnt the store held the old one. Returns the nanoseconds the lifted block had left, or
+    /// nil when nothing was lifted.
+    @discardableResult
+    public func unblock(_ client: String, ifBlockedAtOrBefore instant: Int64) -> Int64? {
+        let now = time.now()
+        return entries.withLock { entries in
+            guard let block = entries[client], block.since <= instant else { return nil }
+            entries[client] = nil
+            return block.until > now ? block.until - now : nil
+        }
+    }
+
     /// Current blocks, soonest to expire first.
     public var active: [Block] {
         let now = time.now()
