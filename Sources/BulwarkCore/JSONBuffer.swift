@@ -6,15 +6,21 @@
 /// It is noncopyable so that it can own its memory without reference counting or copy-on-write.
 public struct JSONBuffer: ~Copyable, @unchecked Sendable {
     // @unchecked: the storage is owned by exactly one value (noncopyable) and freed in deinit.
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    // Internal but usable from inlinable code, so the small appends inline into callers in other
+    // modules (a literal's length is then a constant and the copy a few moves).
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
     /// Bytes written so far.
-    public private(set) var count: Int
+    public private(set) var count: Int {
+        get { storedCount }
+        set { storedCount = newValue }
+    }
+    @usableFromInline var storedCount: Int
 
     public init(capacity: Int = 512) {
         self.capacity = Swift.max(capacity, 16)
         self.base = .allocate(capacity: self.capacity)
-        self.count = 0
+        self.storedCount = 0
     }
 
     deinit {
@@ -22,13 +28,14 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
     }
 
     /// Room for `extra` more bytes; returns where they go.
-    @inline(__always)
-    private mutating func tail(reserving extra: Int) -> UnsafeMutablePointer<UInt8> {
-        if count + extra > capacity { grow(toFit: count + extra) }
-        return base + count
+    @inlinable @inline(__always)
+    mutating func tail(reserving extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if storedCount + extra > capacity { grow(toFit: storedCount + extra) }
+        return base + storedCount
     }
 
-    private mutating func grow(toFit needed: Int) {
+    @usableFromInline
+    mutating func grow(toFit needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -39,20 +46,22 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
     }
 
     /// Appends raw UTF-8 bytes that are already valid JSON.
+    @inlinable
     public mutating func appendBytes(_ source: UnsafeRawBufferPointer) {
         guard let from = source.baseAddress, source.count > 0 else { return }
         let to = tail(reserving: source.count)
         UnsafeMutableRawPointer(to).copyMemory(from: from, byteCount: source.count)
-        count += source.count
+        storedCount += source.count
     }
 
-    @inline(__always)
-    private mutating func appendByte(_ byte: UInt8) {
+    @inlinable @inline(__always)
+    mutating func appendByte(_ byte: UInt8) {
         tail(reserving: 1).pointee = byte
-        count += 1
+        storedCount += 1
     }
 
     /// Appends pre-built JSON text (keys with their punctuation, numbers).
+    @inlinable @inline(__always)
     public mutating func append(_ literal: StaticString) {
         appendBytes(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }

@@ -33,6 +33,7 @@ public struct LogRedactor: Sendable {
     /// of every log line, so it compares ASCII bytes (only at positions where some fragment could
     /// start) instead of building lower-cased strings.
     public func isSecretKey(_ key: String) -> Bool {
+        if let secret = key.utf8.withContiguousStorageIfAvailable(keyMatcher.matches) { return secret }
         var key = key
         return key.withUTF8 { keyMatcher.matches($0) }
     }

@@ -2,53 +2,94 @@
 /// can start a fragment: most key bytes start none, so a typical key costs one table lookup per
 /// byte instead of one comparison per fragment per byte.
 struct SecretKeyMatcher: Sendable {
-    /// Byte (lower-cased) → 1 + index into `groups`, or 0 when no fragment starts with it.
-    private let groupByFirstByte: [UInt16]
-    /// Fragments sharing a first byte, as bytes.
-    private let groups: [[[UInt8]]]
+    /// The fragment tables in memory owned by one object, read through plain pointers: a lookup
+    /// retains nothing.
+    private final class Tables: @unchecked Sendable {
+        // @unchecked: written once in init, read-only afterwards, freed in deinit.
+        /// Every fragment's bytes, one after another, grouped by first byte.
+        let bytes: UnsafeMutableBufferPointer<UInt8>
+        /// Per fragment (in `bytes` order): where it starts and how long it is.
+        let starts: UnsafeMutableBufferPointer<Int>
+        let lengths: UnsafeMutableBufferPointer<Int>
+        /// Per lower-cased first byte: the fragments starting with it, `first..<end` into `starts`.
+        let firstFragment: UnsafeMutableBufferPointer<Int>
+        let endFragment: UnsafeMutableBufferPointer<Int>
+
+        init(_ fragments: [[UInt8]]) {
+            var grouped = [[[UInt8]]](repeating: [], count: 256)
+            for fragment in fragments {
+                if let first = fragment.first { grouped[Int(first)].append(fragment) }
+            }
+            let ordered = grouped.flatMap { $0 }
+            bytes = .allocate(capacity: max(1, ordered.reduce(0) { $0 + $1.count }))
+            starts = .allocate(capacity: max(1, ordered.count))
+            lengths = .allocate(capacity: max(1, ordered.count))
+            firstFragment = .allocate(capacity: 256)
+            endFragment = .allocate(capacity: 256)
+            var byteOffset = 0
+            var index = 0
+            for first in 0..<256 {
+                firstFragment[first] = index
+                for fragment in grouped[first] {
+                    starts[index] = byteOffset
+                    lengths[index] = fragment.count
+                    for byte in fragment {
+                        bytes[byteOffset] = byte
+                        byteOffset += 1
+                    }
+                    index += 1
+                }
+                endFragment[first] = index
+            }
+        }
+
+        deinit {
+            bytes.deallocate()
+            starts.deallocate()
+            lengths.deallocate()
+            firstFragment.deallocate()
+            endFragment.deallocate()
+        }
+    }
+
+    private let tables: Tables
     /// An empty fragment is contained in every key.
     private let matchesEverything: Bool
 
     init(fragments: [String]) {
-        var table = [UInt16](repeating: 0, count: 256)
-        var groups: [[[UInt8]]] = []
-        var matchesEverything = false
-        for fragment in fragments {
-            let bytes = Array(fragment.utf8)
-            guard let first = bytes.first else {
-                matchesEverything = true
-                continue
-            }
-            if table[Int(first)] == 0 {
-                groups.append([])
-                table[Int(first)] = UInt16(groups.count)
-            }
-            groups[Int(table[Int(first)]) - 1].append(bytes)
-        }
-        self.groupByFirstByte = table
-        self.groups = groups
-        self.matchesEverything = matchesEverything
+        let bytes = fragments.map { Array($0.utf8) }
+        tables = Tables(bytes)
+        matchesEverything = bytes.contains { $0.isEmpty }
     }
 
     func matches(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         if matchesEverything { return true }
-        return groupByFirstByte.withUnsafeBufferPointer { table in
-            for start in 0..<key.count {
-                let group = table[Int(Self.lowercased(key[start]))]
-                guard group != 0 else { continue }
-                for fragment in groups[Int(group) - 1] where fragment.count <= key.count - start {
-                    if Self.matches(fragment, key, at: start) { return true }
+        let tables = self.tables
+        for start in 0..<key.count {
+            let first = Int(Self.lowercased(key[start]))
+            var fragment = tables.firstFragment[first]
+            let end = tables.endFragment[first]
+            while fragment < end {
+                let length = tables.lengths[fragment]
+                if length <= key.count - start, Self.matches(tables.bytes, from: tables.starts[fragment], length: length, key, at: start) {
+                    return true
                 }
+                fragment += 1
             }
-            return false
         }
+        return false
     }
 
-    private static func matches(_ fragment: [UInt8], _ key: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
-        var index = start + 1
-        for byte in fragment.dropFirst() {
-            if lowercased(key[index]) != byte { return false }
-            index += 1
+    /// Whether `key` at `start` holds the fragment `fragments[from..<from + length]` (its first
+    /// byte already matched).
+    @inline(__always)
+    private static func matches(
+        _ fragments: UnsafeMutableBufferPointer<UInt8>, from: Int, length: Int, _ key: UnsafeBufferPointer<UInt8>, at start: Int
+    ) -> Bool {
+        var offset = 1
+        while offset < length {
+            if lowercased(key[start + offset]) != fragments[from + offset] { return false }
+            offset += 1
         }
         return true
     }
