@@ -87,6 +87,20 @@ struct LogRedactorTests {
         #expect(!custom.isSecretKey("password"))
     }
 
+    @Test func fragmentsMatchAnywhereInAnyCaseAndOnlyWhole() {
+        let redactor = LogRedactor(secretKeyFragments: ["pin", "pinhole", "pass", "x"])
+        for key in ["PIN", "user_pin", "myPass", "pinholecamera", "X", "a_x_b"] {
+            #expect(redactor.isSecretKey(key), "\(key)")
+        }
+        for key in ["pi", "p", "", "pa_ss"] {
+            #expect(!redactor.isSecretKey(key), "\(key)")
+        }
+        #expect(redactor.isSecretKey("PINE"), "contains pin")
+        #expect(!LogRedactor(secretKeyFragments: []).isSecretKey("password"))
+        #expect(LogRedactor(secretKeyFragments: [""]).isSecretKey("anything"), "an empty fragment is in every key")
+        #expect(LogRedactor(secretKeyFragments: ["é"]).isSecretKey("café_key"), "non-ASCII fragments match by bytes")
+    }
+
     @Test func noSecretValueAppearsAnywhereInTheRenderedLine() throws {
         let sink = MemorySink()
         var logger = jsonLogger(sink)
