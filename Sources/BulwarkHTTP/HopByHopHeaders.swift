@@ -54,6 +54,18 @@ public enum ASCIICase {
         }
         return true
     }
+
+    /// True when `left` equals `right` ignoring ASCII case, both in any case.
+    @inlinable
+    public static func equalsIgnoringCase(_ left: String, _ right: String) -> Bool {
+        guard left.utf8.count == right.utf8.count else { return false }
+        for (a, b) in zip(left.utf8, right.utf8) where a != b {
+            let foldedA = (a >= 65 && a <= 90) ? a | 0x20 : a
+            let foldedB = (b >= 65 && b <= 90) ? b | 0x20 : b
+            if foldedA != foldedB { return false }
+        }
+        return true
+    }
 }
 
 extension StringProtocol {

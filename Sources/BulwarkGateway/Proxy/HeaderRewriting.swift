@@ -18,11 +18,13 @@ enum HeaderRewriting {
     }
 
     /// The head sent upstream: hop-by-hop fields removed, body framing preserved, and the
-    /// correlation and forwarding fields set.
+    /// correlation and forwarding fields set. Fields are collected in an array and handed to
+    /// `HTTPHeaders` at once: its `add` re-checks every name per call, and every name here was
+    /// checked by the parser or is one of ours.
     static func upstreamHead(from head: HTTPRequestHead, facts: RequestFacts, hasConnectionTokens: Bool = true) -> HTTPRequestHead {
         let tokens = hasConnectionTokens ? connectionTokens(head.headers) : []
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 4)
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(head.headers.count + 5)
         var chunked = false
         for (name, value) in head.headers {
             if name.utf8.count == 17, equalsIgnoringCase(name, "transfer-encoding") {
@@ -30,44 +32,48 @@ enum HeaderRewriting {
                 continue
             }
             if isHopByHop(name, tokens: tokens) || isListed(name, requestReplaced) { continue }
-            headers.add(name: name, value: value)
+            fields.append((name, value))
         }
-        if chunked { headers.add(name: "transfer-encoding", value: "chunked") }
-        headers.add(name: "X-Forwarded-For", value: facts.forwardedFor)
-        headers.add(name: "X-Forwarded-Proto", value: facts.forwardedProto)
-        headers.add(name: RequestIDPolicy.headerName, value: facts.requestID)
-        headers.add(name: TraceContext.headerName, value: facts.traceparent)
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
+        if chunked { fields.append(("transfer-encoding", "chunked")) }
+        fields.append(("X-Forwarded-For", facts.forwardedFor))
+        fields.append(("X-Forwarded-Proto", facts.forwardedProto))
+        fields.append((RequestIDPolicy.headerName, facts.requestID))
+        fields.append((TraceContext.headerName, facts.traceparent))
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: HTTPHeaders(fields))
     }
 
     /// The head sent to the client: upstream hop-by-hop and fingerprinting fields removed, security
-    /// headers added where the upstream did not choose its own, and the request id echoed.
+    /// headers added where the upstream did not choose its own, the request id echoed, and `extra`
+    /// (rate-limit fields) replacing any upstream field of the same name.
     static func clientHead(
         from head: HTTPResponseHead, version: HTTPVersion, requestID: String,
         securityHeaders: [SecurityHeader], close: Bool, extra: [(String, String)] = []
     ) -> HTTPResponseHead {
         let tokens = connectionTokens(head.headers)
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + securityHeaders.count + 2)
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(head.headers.count + securityHeaders.count + extra.count + 2)
         var present: UInt32 = 0
         for (name, value) in head.headers {
             if isHopByHop(name, tokens: tokens) || isListed(name, responseRemoved) { continue }
+            if !extra.isEmpty, extra.contains(where: { ASCIICase.equalsIgnoringCase($0.0, name) }) {
+                continue
+            }
             for (index, header) in securityHeaders.enumerated() where equalsIgnoringCase(name, header.lowercasedName) {
                 present |= 1 << UInt32(index)
             }
-            headers.add(name: name, value: value)
+            fields.append((name, value))
         }
         for (index, header) in securityHeaders.enumerated() where present & (1 << UInt32(index)) == 0 {
-            headers.add(name: header.name, value: header.value)
+            fields.append((header.name, header.value))
         }
-        headers.add(name: RequestIDPolicy.headerName, value: requestID)
-        for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+        fields.append((RequestIDPolicy.headerName, requestID))
+        fields.append(contentsOf: extra)
         if close {
-            headers.add(name: "Connection", value: "close")
+            fields.append(("Connection", "close"))
         } else if version.major == 1 && version.minor == 0 {
-            headers.add(name: "Connection", value: "keep-alive")
+            fields.append(("Connection", "keep-alive"))
         }
-        return HTTPResponseHead(version: version, status: head.status, headers: headers)
+        return HTTPResponseHead(version: version, status: head.status, headers: HTTPHeaders(fields))
     }
 
     // MARK: helpers

@@ -15,8 +15,8 @@ extension ProxyHandler {
         writeLocal(
             status: response.status.code, errorCode: response.errorCode, closeConnection: response.closeConnection, body: body,
             exchange: exchange
-        ) { headers in
-            for field in response.headers { headers.add(name: field.name.canonicalName, value: field.value) }
+        ) { fields in
+            for field in response.headers { fields.append((field.name.canonicalName, field.value)) }
         }
     }
 
@@ -33,10 +33,10 @@ extension ProxyHandler {
         writeLocal(
             status: error.status, errorCode: error.code.code,
             closeConnection: closeConnection || ErrorMapping.closesConnection(error), body: body, exchange: exchange
-        ) { headers in
-            headers.add(name: "Content-Type", value: ProblemDetails.contentType)
-            headers.add(name: "Cache-Control", value: "no-store")
-            if let retryAfter = error.retryAfterSeconds { headers.add(name: "Retry-After", value: String(retryAfter)) }
+        ) { fields in
+            fields.append(("Content-Type", ProblemDetails.contentType))
+            fields.append(("Cache-Control", "no-store"))
+            if let retryAfter = error.retryAfterSeconds { fields.append(("Retry-After", String(retryAfter))) }
         }
     }
 
@@ -44,7 +44,7 @@ extension ProxyHandler {
     /// every response gets, then the body; records the exchange and closes when it must.
     private func writeLocal(
         status: Int, errorCode: String?, closeConnection: Bool, body: ByteBuffer?, exchange: Exchange,
-        contentHeaders: (inout HTTPHeaders) -> Void
+        contentHeaders: (inout [(String, String)]) -> Void
     ) {
         guard let context, !exchange.responseStarted else { return }
         exchange.phase = .local
@@ -54,16 +54,19 @@ extension ProxyHandler {
         let close = closeConnection || !exchange.keepAlive || quiescing || (exchange.hasBody && !exchange.requestComplete)
         exchange.closeAfterResponse = exchange.closeAfterResponse || close
 
-        var headers = HTTPHeaders()
+        // Collected as an array and handed to HTTPHeaders at once: its `add` re-checks each name,
+        // and every name here is one of ours.
+        var fields: [(String, String)] = []
         let securityHeaders = runtime.securityHeaders(overTLS: exchange.overTLS)
-        headers.reserveCapacity(securityHeaders.count + exchange.extraHeaders.count + 7)
-        contentHeaders(&headers)
-        for header in securityHeaders { headers.add(name: header.name, value: header.value) }
-        for (name, value) in exchange.extraHeaders { headers.add(name: name, value: value) }
-        headers.add(name: RequestIDPolicy.headerName, value: exchange.requestID)
-        headers.add(name: "Content-Length", value: String(body?.readableBytes ?? 0))
-        if exchange.closeAfterResponse { headers.add(name: "Connection", value: "close") }
-        let head = HTTPResponseHead(version: exchange.head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        fields.reserveCapacity(securityHeaders.count + exchange.extraHeaders.count + 7)
+        contentHeaders(&fields)
+        for header in securityHeaders { fields.append((header.name, header.value)) }
+        fields.append(contentsOf: exchange.extraHeaders)
+        fields.append((RequestIDPolicy.headerName, exchange.requestID))
+        fields.append(("Content-Length", String(body?.readableBytes ?? 0)))
+        if exchange.closeAfterResponse { fields.append(("Connection", "close")) }
+        let head = HTTPResponseHead(
+            version: exchange.head.version, status: HTTPResponseStatus(statusCode: status), headers: HTTPHeaders(fields))
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if exchange.head.method != .HEAD, let body, body.readableBytes > 0 {
             exchange.bytesOut += body.readableBytes
