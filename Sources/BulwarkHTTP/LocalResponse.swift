@@ -27,14 +27,19 @@ public struct LocalResponse: Sendable {
     public static func problem(_ error: BulwarkError, requestID: String?, path: String? = nil, closeConnection: Bool = false) -> LocalResponse {
         let body = ProblemDetails(error, requestId: requestID, instance: path).json()
         var headers = HTTPFields()
-        headers[.contentType] = ProblemDetails.contentType
-        headers[.cacheControl] = "no-store"
-        if let retryAfter = error.retryAfterSeconds {
-            headers[.retryAfter] = String(retryAfter)
-        }
+        forEachProblemField(of: error) { name, value in headers[name] = value }
         return LocalResponse(
             status: HTTPResponse.Status(code: error.status), headers: headers, body: body,
             closeConnection: closeConnection, errorCode: error.code.code)
+    }
+
+    /// The fields of a problem response besides the body's length: for adapters that write the
+    /// head themselves (the gateway renders refusals straight into NIO heads), so every adapter
+    /// sends the same ones.
+    public static func forEachProblemField(of error: BulwarkError, _ body: (HTTPField.Name, String) -> Void) {
+        body(.contentType, ProblemDetails.contentType)
+        body(.cacheControl, "no-store")
+        if let retryAfter = error.retryAfterSeconds { body(.retryAfter, String(retryAfter)) }
     }
 
     public static func json(_ status: HTTPResponse.Status, _ body: String, contentType: String = "application/json") -> LocalResponse {

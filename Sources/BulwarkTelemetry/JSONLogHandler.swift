@@ -285,22 +285,16 @@ public struct JSONLogHandler: LogHandler {
 
     /// The context's ids as top-level fields, except those the record sets itself.
     private func appendContext(_ context: LogContext, skipping named: LogContextIDs, to out: inout JSONBuffer) {
-        if let id = context.requestID, !named.contains(.requestID) {
-            out.append(",\"request_id\":")
-            appendRedacted(id, to: &out)
-        }
-        if let id = context.traceID, !named.contains(.traceID) {
-            out.append(",\"trace_id\":")
-            appendRedacted(id, to: &out)
-        }
-        if let id = context.userID, !named.contains(.userID) {
-            out.append(",\"user_id\":")
-            appendRedacted(id, to: &out)
-        }
-        if let id = context.jobID, !named.contains(.jobID) {
-            out.append(",\"job_id\":")
-            appendRedacted(id, to: &out)
-        }
+        appendID(context.requestID, ",\"request_id\":", unless: named.contains(.requestID), to: &out)
+        appendID(context.traceID, ",\"trace_id\":", unless: named.contains(.traceID), to: &out)
+        appendID(context.userID, ",\"user_id\":", unless: named.contains(.userID), to: &out)
+        appendID(context.jobID, ",\"job_id\":", unless: named.contains(.jobID), to: &out)
+    }
+
+    private func appendID(_ id: String?, _ field: StaticString, unless skipped: Bool, to out: inout JSONBuffer) {
+        guard let id, !skipped else { return }
+        out.append(field)
+        appendRedacted(id, to: &out)
     }
 
     private func appendValue(_ value: Logger.Metadata.Value, to out: inout JSONBuffer) {

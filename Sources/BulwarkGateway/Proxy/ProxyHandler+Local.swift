@@ -34,9 +34,7 @@ extension ProxyHandler {
             status: error.status, errorCode: error.code.code,
             closeConnection: closeConnection || ErrorMapping.closesConnection(error), body: body, exchange: exchange
         ) { fields in
-            fields.append(("Content-Type", ProblemDetails.contentType))
-            fields.append(("Cache-Control", "no-store"))
-            if let retryAfter = error.retryAfterSeconds { fields.append(("Retry-After", String(retryAfter))) }
+            LocalResponse.forEachProblemField(of: error) { name, value in fields.append((name.canonicalName, value)) }
         }
     }
 
