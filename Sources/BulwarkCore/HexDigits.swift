@@ -16,4 +16,17 @@ package enum HexDigits {
             return 16
         }
     }
+
+    /// Two lowercase hex digits per byte (hashes, keys).
+    package static func string<Bytes: Collection>(bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            var offset = 0
+            for byte in bytes {
+                buffer[offset] = table[Int(byte >> 4)]
+                buffer[offset + 1] = table[Int(byte & 0x0F)]
+                offset += 2
+            }
+            return offset
+        }
+    }
 }

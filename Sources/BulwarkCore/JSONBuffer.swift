@@ -164,8 +164,6 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
         appendByte(UInt8(ascii: "\""))
     }
 
-    private static let hexDigits: StaticString = "0123456789abcdef"
-
     private mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
         for byte in input {
             switch byte {
@@ -176,9 +174,8 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
             case 0x09: append("\\t")
             case 0..<0x20:
                 append("\\u00")
-                let hex = Self.hexDigits.utf8Start
-                appendByte(hex[Int(byte >> 4)])
-                appendByte(hex[Int(byte & 0xF)])
+                appendByte(HexDigits.table[Int(byte >> 4)])
+                appendByte(HexDigits.table[Int(byte & 0xF)])
             default:
                 appendByte(byte)
             }

@@ -76,12 +76,8 @@ final class GatewayAudit: Sendable {
             let task = Task { [logger] in
                 while !Task.isCancelled {
                     do {
-                        let result = try await opened.prune(retention, key: key)
-                        if result.prunedCount > 0 {
-                            logger.notice("audit trail pruned", metadata: [
-                                "pruned": "\(result.prunedCount)", "checkpoint_seq": "\(result.checkpointSeq)",
-                            ])
-                        }
+                        // The trail logs what it pruned.
+                        try await opened.prune(retention, key: key)
                     } catch {
                         logger.error("audit trail retention failed", metadata: ["error": "\(String(reflecting: error))"])
                     }

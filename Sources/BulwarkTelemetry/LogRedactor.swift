@@ -38,28 +38,6 @@ public struct LogRedactor: Sendable {
         return key.withUTF8 { keyMatcher.matches($0) }
     }
 
-    /// Case-insensitive substring test; `needle` must be lower case.
-    static func containsIgnoringASCIICase(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: String) -> Bool {
-        let needleBytes = needle.utf8
-        let count = needleBytes.count
-        guard count <= haystack.count, count > 0 else { return count == 0 }
-        for start in 0...(haystack.count - count) {
-            var matched = true
-            var index = start
-            for byte in needleBytes {
-                let candidate = haystack[index]
-                let folded = (candidate >= 65 && candidate <= 90) ? candidate | 0x20 : candidate
-                if folded != byte {
-                    matched = false
-                    break
-                }
-                index += 1
-            }
-            if matched { return true }
-        }
-        return false
-    }
-
     /// The value to log for `key`: masked when the key is secret, text-scanned otherwise.
     public func redact(key: String, value: Logger.Metadata.Value) -> Logger.Metadata.Value {
         if isSecretKey(key) { return .string(Self.mask) }

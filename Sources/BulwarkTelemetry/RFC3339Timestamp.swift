@@ -14,10 +14,9 @@ public enum RFC3339Timestamp {
     /// The current wall-clock time, e.g. `2026-11-23T19:27:33.123456Z`. The date-and-seconds part
     /// is cached per second, since every log line of that second shares it.
     public static func now() -> String {
-        var out = ""
-        out.reserveCapacity(27)
-        appendNow(to: &out)
-        return out
+        var buffer = JSONBuffer(capacity: 32)
+        appendNow(to: &buffer)
+        return buffer.text
     }
 
     /// Appends the current time to a JSON buffer, for log lines.
@@ -51,13 +50,6 @@ public enum RFC3339Timestamp {
     }
 
     private static let secondBytes = Mutex(SecondPrefix(second: -1, text: ""))
-
-    /// Appends the current time to `out`.
-    public static func appendNow(to out: inout String) {
-        var buffer = JSONBuffer(capacity: 32)
-        appendNow(to: &buffer)
-        out.append(buffer.text)
-    }
 
     /// Formats a Unix time given as whole seconds plus microseconds.
     public static func format(seconds: Int, microseconds: Int) -> String {

@@ -31,8 +31,6 @@ final class DeadlineScheduler: Sendable {
         self.sleepUntil = sleepUntil
     }
 
-    func now() -> Int64 { readNow() }
-
     /// Number of queued deadlines; for tests and diagnostics.
     var pendingCount: Int { state.withLock { $0.heap.count } }
 

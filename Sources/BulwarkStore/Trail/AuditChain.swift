@@ -1,3 +1,4 @@
+import BulwarkCore
 import BulwarkTelemetry
 import Crypto
 import Foundation
@@ -114,14 +115,5 @@ struct AuditChainRow: Sendable, Hashable {
 
 extension Data {
     /// Lowercase hex, the form hashes take in receipts, `trail show` and error messages.
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    var hexString: String { HexDigits.string(bytes: self) }
 }

@@ -26,7 +26,7 @@ extension AuditSigningKey {
         }
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let text = bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined() + "\n"
+        let text = HexDigits.string(bytes: bytes) + "\n"
         let directory = (path as NSString).deletingLastPathComponent
         do {
             if !directory.isEmpty {
@@ -49,11 +49,5 @@ extension AuditSigningKey {
             bytes.append(value)
         }
         return bytes
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -58,6 +58,24 @@ enum AuditChainWalk {
                 headHash: verifier.runningHash.hexString))
     }
 
+    /// The verifier a prune walks from; a forged checkpoint refuses the prune.
+    static func pruneStart(from checkpoint: AuditCheckpoint?, key: AuditSigningKey) throws -> AuditChainVerifier {
+        switch start(from: checkpoint, key: key) {
+        case .forged(let problem): throw AuditTrailErrors.pruneRefused(problem)
+        case .ready(let verifier, _): return verifier
+        }
+    }
+
+    /// After feeding the events up to `cutoff`: the hash the new checkpoint seals, or the break
+    /// that refuses the prune (pruning must never hide tampering).
+    static func sealedHash(_ verifier: inout AuditChainVerifier, cutoff: Int64) throws -> Data {
+        if let problem = verifier.finish() { throw AuditTrailErrors.pruneRefused(problem) }
+        guard verifier.expectedSeq == cutoff + 1 else {
+            throw AuditTrailErrors.pruneRefused(AuditChainBreak(seq: verifier.expectedSeq, problem: .missing))
+        }
+        return verifier.runningHash
+    }
+
     /// Rows fetched per round trip while walking the chain.
     static let pageSize = 4_096
 }

@@ -97,14 +97,13 @@ final class PostgresAuditBackend: AuditTrailBackend {
             // One snapshot for the whole walk, so concurrent appends or pruning cannot make it see
             // a half-pruned chain.
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-            let (verifier, status): (AuditChainVerifier, AuditCheckpointStatus)
             switch AuditChainWalk.start(from: try await schema.newestCheckpoint(connection, logger: logger), key: key) {
-            case .forged(let problem): return .broken(problem)
-            case .ready(let start, let startStatus): (verifier, status) = (start, startStatus)
+            case .forged(let problem):
+                return .broken(problem)
+            case .ready(var walker, let status):
+                try await Self.feed(&walker, connection: connection, schema: schema, upTo: nil, logger: logger)
+                return AuditChainWalk.outcome(&walker, status: status)
             }
-            var walker = verifier
-            try await Self.feed(&walker, connection: connection, schema: schema, upTo: nil, logger: logger)
-            return AuditChainWalk.outcome(&walker, status: status)
         }
     }
 
@@ -127,16 +126,9 @@ final class PostgresAuditBackend: AuditTrailBackend {
             guard let cutoff = retention.cutoff(headSeq: head.seq, startSeq: startSeq, newestExpiredSeq: newestExpired) else {
                 return AuditPruneResult(prunedCount: 0, checkpointSeq: startSeq)
             }
-            var verifier: AuditChainVerifier
-            switch AuditChainWalk.start(from: checkpoint, key: key) {
-            case .forged(let problem): throw AuditTrailErrors.pruneRefused(problem)
-            case .ready(let start, _): verifier = start
-            }
+            var verifier = try AuditChainWalk.pruneStart(from: checkpoint, key: key)
             try await Self.feed(&verifier, connection: connection, schema: schema, upTo: cutoff, logger: logger)
-            if let problem = verifier.finish() { throw AuditTrailErrors.pruneRefused(problem) }
-            guard verifier.expectedSeq == cutoff + 1 else {
-                throw AuditTrailErrors.pruneRefused(AuditChainBreak(seq: verifier.expectedSeq, problem: .missing))
-            }
+            let sealed = try AuditChainWalk.sealedHash(&verifier, cutoff: cutoff)
             var pruned: Int64 = 0
             let deleted = try await connection.query(
                 PostgresQuery(
@@ -144,7 +136,7 @@ final class PostgresAuditBackend: AuditTrailBackend {
                     binds: Self.binds(cutoff)), logger: logger)
             for try await count in deleted.decode(Int64.self) { pruned = count }
             let signed = AuditCheckpoint(
-                lastSeq: cutoff, lastHash: verifier.runningHash, prunedCount: pruned, time: now, key: key)
+                lastSeq: cutoff, lastHash: sealed, prunedCount: pruned, time: now, key: key)
             var binds = PostgresBindings()
             binds.append(signed.lastSeq)
             try binds.append(signed.lastHash)

@@ -72,14 +72,13 @@ final class SQLiteAuditBackend: AuditTrailBackend {
         // One read transaction: a WAL snapshot, so concurrent appends or pruning cannot make the
         // walk see a half-pruned chain.
         try await pool.read { db in
-            let (verifier, status): (AuditChainVerifier, AuditCheckpointStatus)
             switch AuditChainWalk.start(from: try SQLiteAuditSchema.newestCheckpoint(db), key: key) {
-            case .forged(let problem): return .broken(problem)
-            case .ready(let start, let startStatus): (verifier, status) = (start, startStatus)
+            case .forged(let problem):
+                return .broken(problem)
+            case .ready(var walker, let status):
+                try Self.feed(&walker, db: db, upTo: nil)
+                return AuditChainWalk.outcome(&walker, status: status)
             }
-            var walker = verifier
-            try Self.feed(&walker, db: db, upTo: nil)
-            return AuditChainWalk.outcome(&walker, status: status)
         }
     }
 
@@ -96,20 +95,13 @@ final class SQLiteAuditBackend: AuditTrailBackend {
             guard let cutoff = retention.cutoff(headSeq: head.seq, startSeq: startSeq, newestExpiredSeq: newestExpired) else {
                 return AuditPruneResult(prunedCount: 0, checkpointSeq: startSeq)
             }
-            var verifier: AuditChainVerifier
-            switch AuditChainWalk.start(from: checkpoint, key: key) {
-            case .forged(let problem): throw AuditTrailErrors.pruneRefused(problem)
-            case .ready(let start, _): verifier = start
-            }
+            var verifier = try AuditChainWalk.pruneStart(from: checkpoint, key: key)
             try Self.feed(&verifier, db: db, upTo: cutoff)
-            if let problem = verifier.finish() { throw AuditTrailErrors.pruneRefused(problem) }
-            guard verifier.expectedSeq == cutoff + 1 else {
-                throw AuditTrailErrors.pruneRefused(AuditChainBreak(seq: verifier.expectedSeq, problem: .missing))
-            }
+            let sealed = try AuditChainWalk.sealedHash(&verifier, cutoff: cutoff)
             try db.execute(sql: "DELETE FROM audit_events WHERE seq <= ?", arguments: [cutoff])
             let pruned = Int64(db.changesCount)
             let signed = AuditCheckpoint(
-                lastSeq: cutoff, lastHash: verifier.runningHash, prunedCount: pruned, time: now, key: key)
+                lastSeq: cutoff, lastHash: sealed, prunedCount: pruned, time: now, key: key)
             try db.execute(
                 sql: "INSERT INTO audit_checkpoints (last_seq, last_hash, pruned_count, time_us, signature) VALUES (?, ?, ?, ?, ?)",
                 arguments: [signed.lastSeq, signed.lastHash, signed.prunedCount, signed.timeMicros, signed.signature])
