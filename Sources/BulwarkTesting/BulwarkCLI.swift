@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the real `bulwark` binary to completion, for tests of its subcommands.
 public enum BulwarkCLI {
@@ -20,9 +21,17 @@ public enum BulwarkCLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read both pipes to the end before waiting, so a chatty child cannot block on a full pipe.
+        // Both pipes are drained at once (stderr on another thread), so a child that fills one
+        // while the other is being read cannot block; then the exit is collected.
+        let stderrRead = DispatchGroup()
+        let stderrData = Mutex(Data())
+        DispatchQueue.global().async(group: stderrRead) {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            stderrData.withLock { $0 = data }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        stderrRead.wait()
+        let stderr = stderrData.withLock { $0 }
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),

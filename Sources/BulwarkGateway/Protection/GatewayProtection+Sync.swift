@@ -27,31 +27,41 @@ struct SyncedState {
     var blocks: [String: Entry] = [:]
     var flags: [String: Entry] = [:]
 
-    subscript(kind: Kind) -> [String: Entry] {
-        get { kind == .block ? blocks : flags }
-        set { if kind == .block { blocks = newValue } else { flags = newValue } }
+    /// The entries of one kind, changed in place (a get/set pair would copy the whole dictionary
+    /// on every change, under the lock).
+    private mutating func withEntries<Result>(_ kind: Kind, _ body: (inout [String: Entry]) -> Result) -> Result {
+        switch kind {
+        case .block: body(&blocks)
+        case .flag: body(&flags)
+        }
     }
 
     /// A local block, unblock, flag or clear: returns the generation its write carries.
     mutating func beginLocal(_ kind: Kind, _ client: String, removing: Bool) -> UInt64 {
-        var entry = self[kind][client] ?? Entry()
-        entry.generation &+= 1
-        entry.heldSince = nil
-        entry.writing = true
-        entry.removing = removing
-        self[kind][client] = entry
-        return entry.generation
+        withEntries(kind) { entries in
+            var entry = entries[client] ?? Entry()
+            entry.generation &+= 1
+            entry.heldSince = nil
+            entry.writing = true
+            entry.removing = removing
+            entries[client] = entry
+            return entry.generation
+        }
     }
 
-    /// A local write landed; ignored when a later local change superseded it.
+    /// A local write landed; ignored when a later local change superseded it. A write that never
+    /// lands (given up after its retries) leaves the entry `writing`: a failed removal is then
+    /// never taken back on here, and a failed save is never lifted by a sync (the block runs out).
     mutating func landed(_ kind: Kind, _ client: String, generation: UInt64, at instant: Int64) {
-        guard var entry = self[kind][client], entry.generation == generation else { return }
-        entry.writing = false
-        if entry.removing {
-            self[kind][client] = nil
-        } else {
-            entry.heldSince = instant
-            self[kind][client] = entry
+        withEntries(kind) { entries in
+            guard var entry = entries[client], entry.generation == generation else { return }
+            entry.writing = false
+            if entry.removing {
+                entries[client] = nil
+            } else {
+                entry.heldSince = instant
+                entries[client] = entry
+            }
         }
     }
 
@@ -59,7 +69,12 @@ struct SyncedState {
     /// clients that may be taken on (not being removed here) and the clients whose row vanished
     /// although it was known to be held before the read, with the instant it was known from.
     mutating func reconcile(_ kind: Kind, stored: Set<String>, readStart: Int64) -> (takeOn: Set<String>, lifted: [(String, Int64)]) {
-        var entries = self[kind]
+        withEntries(kind) { Self.reconcile(&$0, stored: stored, readStart: readStart) }
+    }
+
+    private static func reconcile(
+        _ entries: inout [String: Entry], stored: Set<String>, readStart: Int64
+    ) -> (takeOn: Set<String>, lifted: [(String, Int64)]) {
         var takeOn = Set<String>()
         for client in stored {
             let entry = entries[client]
@@ -75,9 +90,8 @@ struct SyncedState {
         for (client, entry) in entries where !entry.writing && !stored.contains(client) {
             guard let heldSince = entry.heldSince, heldSince < readStart else { continue }
             lifted.append((client, heldSince))
-            entries[client] = nil
         }
-        self[kind] = entries
+        for (client, _) in lifted { entries[client] = nil }
         return (takeOn, lifted.sorted { $0.0 < $1.0 })
     }
 }

@@ -16,6 +16,8 @@ final class SharedRateLimits: Sendable {
     }
 
     let store: any RateLimitStore
+    /// The same store when it leases, resolved once rather than cast on every request.
+    private let leased: LeasedRateLimitStore?
     let failOpen: Bool
     /// A store that does not answer in time counts as down: requests must not queue behind it.
     let timeout: TimeoutPolicy
@@ -29,6 +31,7 @@ final class SharedRateLimits: Sendable {
 
     init(store: any RateLimitStore, failOpen: Bool, timeout: Duration = .milliseconds(500), logger: Logger, metrics: any MetricsFactory) {
         self.store = store
+        self.leased = store as? LeasedRateLimitStore
         self.failOpen = failOpen
         self.timeout = TimeoutPolicy(timeout)
         self.logger = logger
@@ -36,18 +39,18 @@ final class SharedRateLimits: Sendable {
         self.latency = Timer(label: "bulwark_state_store_latency_seconds", factory: metrics)
     }
 
-    /// Every window of the route, in order; the first refusal decides. Windows checked before a
-    /// refusing one have consumed (the store decides one window per statement).
     /// The decision from leases this replica already holds, without the async hop; nil when the
     /// store must be asked (no leasing, or a lease is missing or spent).
     func decideLocally(key: String, policies: [RateLimitPolicy]) -> RateLimitDecision? {
-        guard let leased = store as? LeasedRateLimitStore,
+        guard let leased,
             var decisions = leased.decideAllLocally(key: key, policies: policies, now: UnixTime.nanoseconds())
         else { return nil }
         for index in decisions.indices { decisions[index].policyIndex = index }
         return decisions.min { $0.remaining < $1.remaining }
     }
 
+    /// Every window of the route, in order; the first refusal decides. Windows checked before a
+    /// refusing one have consumed (the store decides one window per statement).
     func decide(key: String, policies: [RateLimitPolicy]) async -> Outcome {
         let now = UnixTime.nanoseconds()
         let started = ContinuousClock.now
