@@ -48,6 +48,32 @@ struct GatewaySharedLimitTests {
         #expect(refused == 20)
     }
 
+    /// A shared per-IP limit decided through the store must not hide a tighter per-user window:
+    /// the headers describe the most constrained limit, as they do for in-process limits.
+    @Test(.enabled(if: postgresURL != nil, "needs BULWARK_TEST_POSTGRES_URL"))
+    func aTighterPerUserWindowIsWhatTheHeadersShow() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let path = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
+        // No other test uses 997/hour or 3/hour.
+        try """
+        state: "\(try #require(Self.postgresURL))"
+        upstreams:
+          app: {url: "\(upstream.url)"}
+        routes:
+          - {path: /**, upstream: app, auth: jwt, limits: [{per: ip, rate: 997/hour}, {per: user, rate: 3/hour}]}
+        auth:
+          jwt: {secret: "\(GatewayAuthTests.secret)", audience: bulwark-tests}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let gateway = try await GatewayProcess.start(arguments: ["--config", path])
+        defer { gateway.process.kill() }
+        let token = try await GatewayAuthTests.token(subject: "shared-headers-\(UInt32.random(in: 0...UInt32.max))")
+        let response = try await RawHTTP.get(port: gateway.port, "/ok", headers: ["Authorization: Bearer \(token)"])
+        #expect(response.status == 200)
+        #expect(response.header("x-ratelimit-limit") == "3")
+        #expect(response.header("x-ratelimit-remaining") == "2")
+    }
+
     /// With leases, most decisions stay on the replica, yet the two together still never pass
     /// more than the limit, and leave at most 1 % of it unspent.
     @Test(.enabled(if: postgresURL != nil, "needs BULWARK_TEST_POSTGRES_URL"))

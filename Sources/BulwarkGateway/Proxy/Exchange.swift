@@ -48,6 +48,8 @@ final class Exchange {
     var apiKeyID: String?
     /// Fields added to whatever answers this request (the route's rate-limit headers).
     var extraHeaders: [(String, String)] = []
+    /// `remaining` of the rate-limit decision those headers describe, when they describe one.
+    var shownRemaining: Int64?
     /// The slot held in the upstream's bulkhead until the exchange ends.
     var bulkheadPermit: Bulkhead.Permit?
     var isControl = false

@@ -74,7 +74,7 @@ extension ProxyHandler {
         // Shared limits are decided by the store just before the upstream is called.
         guard limiter.shared == nil else { return true }
         let decision = limiter.decide(clientIP: exchange.clientIP)
-        exchange.extraHeaders = limiter.headers(for: decision)
+        showLimitHeaders(limiter, decision, on: exchange)
         guard !decision.isAllowed else { return true }
         refuseOverLimit(decision, exchange: exchange)
         return false
@@ -85,16 +85,19 @@ extension ProxyHandler {
     func admitUnderClientLimits(_ limiter: RouteLimiter, client: String?, exchange: Exchange) -> Bool {
         guard let client else { return true }
         let decision = limiter.decide(user: client)
-        if !decision.isAllowed || exchange.extraHeaders.isEmpty || decision.remaining < Self.remaining(in: exchange.extraHeaders) {
-            exchange.extraHeaders = limiter.headers(for: decision)
-        }
+        showLimitHeaders(limiter, decision, on: exchange)
         guard !decision.isAllowed else { return true }
         refuseOverLimit(decision, exchange: exchange)
         return false
     }
 
-    static func remaining(in headers: [(String, String)]) -> Int64 {
-        headers.first { $0.0 == "X-RateLimit-Remaining" }.flatMap { Int64($0.1) } ?? .max
+    /// A route can have several limits (per IP, per user or key, shared or not): the response
+    /// describes the most constrained window, and a refusal always describes the limit that
+    /// refused.
+    func showLimitHeaders(_ limiter: RouteLimiter, _ decision: RateLimitDecision, on exchange: Exchange) {
+        if decision.isAllowed, let shown = exchange.shownRemaining, shown <= decision.remaining { return }
+        exchange.extraHeaders = limiter.headers(for: decision)
+        exchange.shownRemaining = decision.remaining
     }
 
     private func refuseOverLimit(_ decision: RateLimitDecision, exchange: Exchange) {
@@ -111,7 +114,7 @@ extension ProxyHandler {
         guard let context else { return }
         if let decision = shared.decideLocally(key: "ip:" + exchange.clientIP, policies: limiter.policies) {
             // Paid for by a lease this replica holds: no hop off the event loop.
-            exchange.extraHeaders = limiter.headers(for: limiter.count(decision))
+            showLimitHeaders(limiter, limiter.count(decision), on: exchange)
             startUpstream(exchange)
             return
         }
@@ -137,7 +140,7 @@ extension ProxyHandler {
         guard self.exchange === exchange, exchange.phase == .connecting, !closing else { return }
         switch outcome {
         case .decided(let decision):
-            exchange.extraHeaders = limiter.headers(for: limiter.count(decision))
+            showLimitHeaders(limiter, limiter.count(decision), on: exchange)
             if decision.isAllowed {
                 startUpstreamOutsideRead(exchange)
             } else {
