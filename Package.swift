@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "BulwarkHummingbirdTests",
             dependencies: [
-                "BulwarkHummingbird", "BulwarkTesting",
+                "BulwarkHummingbird", "BulwarkTesting", "BulwarkResilience",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -8,8 +8,10 @@ extension Router {
     /// Mounts Bulwark's control routes (`/health/live`, `/health/ready`, `/health/check`,
     /// `/health/summary`, `/metrics`, and the `/admin/` routes when the responder has them) on a
     /// Hummingbird router; the answers come from the same ``ControlResponder`` the gateway uses.
+    /// `forwarded` names the client in audit events of admin requests, as the middleware does for
+    /// the access log (pass the same policy).
     @discardableResult
-    public func addBulwarkRoutes(_ responder: ControlResponder) -> Self {
+    public func addBulwarkRoutes(_ responder: ControlResponder, forwarded: ForwardedHeadersPolicy = ForwardedHeadersPolicy()) -> Self {
         var paths = ControlResponder.paths.sorted()
         if responder.admin != nil { paths += ["/admin/breakers", "/admin/breakers/:name/reset"] }
         for path in paths {
@@ -21,7 +23,9 @@ extension Router {
                 guard
                     let local = await responder.respond(
                         method: request.method, path: concretePath, requestID: requestID,
-                        authorization: request.headers[.authorization])
+                        authorization: request.headers[.authorization],
+                        client: forwarded.clientAddress(
+                            incomingForwardedFor: request.headers[.xForwardedFor], peer: context.remoteAddressText))
                 else {
                     throw HTTPError(.notFound)
                 }
