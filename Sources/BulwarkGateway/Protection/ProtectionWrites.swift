@@ -3,7 +3,8 @@ import Logging
 
 /// Store writes for blocks and flags, landed one at a time in the order they were issued, off the
 /// data path: an unblock right after a block must not reach the store first, or every replica
-/// would take the block back on at its next sync. A failed write is retried twice, then logged.
+/// would take the block back on at its next sync. A failed write is retried twice (the shared
+/// `RetryPolicy`), then logged.
 final class ProtectionWrites: Sendable {
     struct Write: Sendable {
         let run: @Sendable (any ProtectionStore) async throws -> Void
@@ -39,19 +40,16 @@ final class ProtectionWrites: Sendable {
         }
     }
 
+    /// Every failure is worth another try: the store was briefly unreachable or busy.
+    private static let retry = RetryPolicy(
+        maxAttempts: 3, backoff: Backoff(initial: .milliseconds(100), multiplier: 4), isRetryable: { !($0 is CancellationError) })
+
     private static func land(_ write: Write, in store: any ProtectionStore, logger: Logger) async {
-        for attempt in 0..<3 {
-            do {
-                try await write.run(store)
-                write.landed()
-                return
-            } catch {
-                if attempt == 2 {
-                    logger.error("could not persist a block or flag", metadata: ["error": "\(String(reflecting: error))"])
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(100 << (2 * attempt)))
-            }
+        do {
+            try await retry.run { try await write.run(store) }
+            write.landed()
+        } catch {
+            logger.error("could not persist a block or flag", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 }
