@@ -1,3 +1,4 @@
+import BulwarkCore
 import Synchronization
 
 /// Rate limits many clients at once, each identified by a caller-composed key (`ip:1.2.3.4`,
@@ -8,17 +9,19 @@ import Synchronization
 /// inline; entries are evicted only once every policy's state is back to full (so eviction is
 /// unobservable, unlike LRU eviction which hands a throttled client a fresh allowance), by an
 /// incremental sweep paid for by new-key inserts; a hard cap applies `overflow` beyond that.
-public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Duration {
-    private final class Shard: Sendable {
-        let table: Mutex<KeyedShardTable>
-        init(_ table: consuming sending KeyedShardTable) { self.table = Mutex(table) }
-    }
-
+///
+/// `@unchecked Sendable`: the shards live in one allocation owned by the limiter (an array of
+/// classes cost a retain and release per decision), and each is only touched through its `Mutex`.
+public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Duration == Duration {
     public let policies: [RateLimitPolicy]
     public let configuration: KeyedRateLimiterConfiguration
     public let clock: C
     private let epoch: C.Instant
-    private let shards: [Shard]
+    /// For `ContinuousClock`, `epoch` as raw `ContinuousNanoseconds`, so `now` skips `Duration`
+    /// arithmetic (half of a hot-key decision's cost). Nil for any other clock.
+    private let continuousEpoch: Int64?
+    private let shards: UnsafeMutablePointer<Mutex<KeyedShardTable>>
+    private let shardCount: Int
     private let shardMask: UInt64
     private let fingerprinter = KeyFingerprinter()
 
@@ -37,15 +40,31 @@ public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Dura
         self.policies = policies
         self.configuration = configuration
         self.clock = clock
-        self.epoch = clock.now
-        self.shardMask = UInt64(shardCount - 1)
-        self.shards = (0..<shardCount).map { _ in
-            Shard(
-                KeyedShardTable(
-                    engines: engines, dryRun: dryRun, maxCount: perShardMax, initialKeys: perShardExpected,
-                    sweepPerInsert: max(0, configuration.sweepPerInsert),
-                    pressureSweep: max(1, configuration.pressureSweep)))
+        if C.self == ContinuousClock.self, case let pair = ContinuousNanoseconds.paired(),
+            let instant = pair.instant as? C.Instant
+        {
+            self.epoch = instant
+            self.continuousEpoch = pair.nanoseconds
+        } else {
+            self.epoch = clock.now
+            self.continuousEpoch = nil
         }
+        self.shardCount = shardCount
+        self.shardMask = UInt64(shardCount - 1)
+        self.shards = .allocate(capacity: shardCount)
+        for index in 0..<shardCount {
+            (shards + index).initialize(
+                to: Mutex(
+                    KeyedShardTable(
+                        engines: engines, dryRun: dryRun, maxCount: perShardMax, initialKeys: perShardExpected,
+                        sweepPerInsert: max(0, configuration.sweepPerInsert),
+                        pressureSweep: max(1, configuration.pressureSweep))))
+        }
+    }
+
+    deinit {
+        shards.deinitialize(count: shardCount)
+        shards.deallocate()
     }
 
     /// Single-policy convenience.
@@ -56,10 +75,14 @@ public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Dura
     }
 
     /// Nanoseconds since the limiter was created: the timeline every decision is made on.
+    /// For `ContinuousClock` this agrees with `now` to within a few tens of nanoseconds.
     public func timeline(_ instant: C.Instant) -> Int64 { epoch.duration(to: instant).nanosecondsClamped }
 
     /// The current point on the limiter's timeline.
-    public var now: Int64 { timeline(clock.now) }
+    public var now: Int64 {
+        if let continuousEpoch { return ContinuousNanoseconds.now() &- continuousEpoch }
+        return timeline(clock.now)
+    }
 
     /// Decides (and, if allowed, consumes `cost`) for `key` now.
     @inline(__always)
@@ -75,14 +98,16 @@ public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Dura
     public func decide(_ key: String, cost: Int64 = 1, now: Int64) -> RateLimitDecision {
         let print = fingerprinter.fingerprint(key)
         let overflow = configuration.overflow
-        return shards[shardIndex(print)].table.withLock { table in
+        return shard(print).pointee.withLock { table in
             table.decide(print, cost: cost, now: now, overflow: overflow)
         }
     }
 
     /// Top bits of the SipHash half pick the shard; the table uses its low bits for placement.
     @inline(__always)
-    private func shardIndex(_ print: KeyFingerprint) -> Int { Int(truncatingIfNeeded: (print.high >> 44) & shardMask) }
+    private func shard(_ print: KeyFingerprint) -> UnsafeMutablePointer<Mutex<KeyedShardTable>> {
+        shards + Int(truncatingIfNeeded: (print.high >> 44) & shardMask)
+    }
 
     /// Waits on the injected clock until `key` is allowed, if that happens within `maxWait`;
     /// otherwise returns the denial at once without sleeping. Throws `CancellationError` if the
@@ -106,7 +131,7 @@ public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Dura
     @discardableResult
     public func reset(_ key: String) -> Bool {
         let print = fingerprinter.fingerprint(key)
-        return shards[shardIndex(print)].table.withLock { $0.forget(print) }
+        return shard(print).pointee.withLock { $0.forget(print) }
     }
 
     /// Per-policy statistics for `key` (a full state if it is not tracked), changing nothing.
@@ -115,7 +140,7 @@ public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Dura
     /// Snapshot at an explicit point on the timeline (see `decide(_:cost:now:)`).
     public func snapshot(_ key: String, now: Int64) -> KeyedRateLimitSnapshot {
         let print = fingerprinter.fingerprint(key)
-        let (tracked, snapshots) = shards[shardIndex(print)].table.withLock {
+        let (tracked, snapshots) = shard(print).pointee.withLock {
             $0.snapshots(print, now: now)
         }
         return KeyedRateLimitSnapshot(isTracked: tracked, policies: snapshots)
@@ -131,8 +156,8 @@ public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Dura
     @discardableResult
     public func sweep(bucketsPerShard: Int, now: Int64) -> Int {
         var evicted = 0
-        for shard in shards {
-            evicted += shard.table.withLock { $0.sweep(budget: bucketsPerShard, now: now) }
+        for index in 0..<shardCount {
+            evicted += shards[index].withLock { $0.sweep(budget: bucketsPerShard, now: now) }
         }
         return evicted
     }
@@ -140,9 +165,9 @@ public final class KeyedRateLimiter<C: Clock>: Sendable where C.Duration == Dura
     public func statistics() -> KeyedRateLimiterStatistics {
         var stats = KeyedRateLimiterStatistics(
             trackedKeys: 0, maxTrackedKeys: 0, allowed: 0, denied: 0, dryRunWouldDeny: 0, overflow: 0, evicted: 0,
-            tableBytes: 0, shardCount: shards.count)
-        for shard in shards {
-            shard.table.withLock { table in
+            tableBytes: 0, shardCount: shardCount)
+        for index in 0..<shardCount {
+            shards[index].withLock { table in
                 stats.trackedKeys += table.count
                 stats.maxTrackedKeys += table.maxCount
                 stats.allowed &+= table.allowedCount

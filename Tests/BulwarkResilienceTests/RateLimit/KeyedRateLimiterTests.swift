@@ -24,6 +24,23 @@ struct KeyedRateLimiterTests {
         #expect(stats.denied == 7)
     }
 
+    /// The continuous clock is read raw (no `Duration` arithmetic); that reading must stay on the
+    /// same timeline as `timeline(_:)` of the clock's own instants, and decide exactly.
+    @Test func continuousClockFastPathAgreesWithTheClocksInstants() throws {
+        let limiter = try KeyedRateLimiter(policy: RateLimitPolicy(rate: .perMinute(10)), clock: ContinuousClock())
+        let slack: Int64 = 50_000_000
+        for _ in 0..<1_000 {
+            let before = limiter.now
+            let viaInstant = limiter.timeline(ContinuousClock.now)
+            let after = limiter.now
+            #expect(before <= after)
+            #expect(viaInstant >= before - slack && viaInstant <= after + slack)
+        }
+        var allowed = 0
+        for _ in 0..<15 where limiter.decide("ip:1.2.3.4").isAllowed { allowed += 1 }
+        #expect(allowed == 10)
+    }
+
     @Test(arguments: RateLimitAlgorithm.allCases)
     func everyAlgorithmWorksKeyed(algorithm: RateLimitAlgorithm) throws {
         let policy = try RateLimitPolicy(rate: .perMinute(10), algorithm: algorithm)
