@@ -36,9 +36,26 @@ public struct ControlResponder: Sendable {
     /// Whether a request path belongs to the control routes (checked before any proxy routing).
     /// `/admin/...` is always Bulwark's, never proxied, so operator routes cannot be shadowed.
     public static func handles(path: Substring) -> Bool {
-        // Cheap prefix test first: this runs for every proxied request.
-        guard path.hasPrefix("/health/") || path.hasPrefix("/metrics") || path.hasPrefix("/admin") else { return false }
+        // Cheap byte test first: this runs for every proxied request, and a generic `hasPrefix`
+        // on `Substring` cost more than the rest of the check.
+        guard mayBeControl(path.utf8) else { return false }
         return paths.contains(String(path)) || AdminResponder.handles(path: path)
+    }
+
+    /// Whether the path starts with `/health/`, `/metrics` or `/admin`, from its UTF-8 bytes.
+    private static func mayBeControl(_ utf8: Substring.UTF8View) -> Bool {
+        var bytes = utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "/") else { return false }
+        let rest: StaticString
+        switch bytes.next() {
+        case UInt8(ascii: "h"): rest = "ealth/"
+        case UInt8(ascii: "m"): rest = "etrics"
+        case UInt8(ascii: "a"): rest = "dmin"
+        default: return false
+        }
+        let expected = UnsafeBufferPointer(start: rest.utf8Start, count: rest.utf8CodeUnitCount)
+        for byte in expected where bytes.next() != byte { return false }
+        return true
     }
 
     /// Answers a control route; nil when `path` is not one.

@@ -24,8 +24,16 @@ public enum RequestIDPolicy {
 
     /// The id to use for a request: the incoming one if well-formed, else a generated one.
     public static func resolve<G: RandomNumberGenerator>(incoming: String?, using generator: inout G) -> String {
-        if let incoming, isWellFormed(incoming) { return incoming }
-        return generate(using: &generator)
+        resolveNoting(incoming: incoming, using: &generator).id
+    }
+
+    /// `resolve`, also saying whether the id was generated here: a generated id is random hex that
+    /// cannot carry a client's secret, so the access log can write it without scanning it.
+    public static func resolveNoting<G: RandomNumberGenerator>(incoming: String?, using generator: inout G)
+        -> (id: String, isGenerated: Bool)
+    {
+        if let incoming, isWellFormed(incoming) { return (incoming, false) }
+        return (generate(using: &generator), true)
     }
 
     /// 32 lowercase hex digits (128 random bits). Callers on hot paths pass a per-thread generator,

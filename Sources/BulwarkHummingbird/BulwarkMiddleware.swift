@@ -37,7 +37,8 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         var random = SystemRandomNumberGenerator()
-        let requestID = RequestIDPolicy.resolve(incoming: request.headers[.xRequestID], using: &random)
+        let (requestID, requestIDIsGenerated) = RequestIDPolicy.resolveNoting(
+            incoming: request.headers[.xRequestID], using: &random)
         var context = context
         context.logger[metadataKey: "request_id"] = .string(requestID)
         let path = request.uri.path
@@ -84,7 +85,8 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
                 accessLog.log(AccessLogRecord(
                     method: method, path: path, route: route, status: status,
                     durationMilliseconds: Double(nanoseconds) / 1_000_000, bytesIn: bytesIn,
-                    bytesOut: counter.total, requestID: requestID, clientIP: clientIP, errorCode: finalErrorCode))
+                    bytesOut: counter.total, requestID: requestID, clientIP: clientIP, errorCode: finalErrorCode,
+                    requestIDIsGenerated: requestIDIsGenerated))
             }
             try await body.map { buffer in
                 counter.add(buffer.readableBytes)

@@ -75,6 +75,35 @@ struct AccessLoggerTests {
         let http = try #require(try jsonObject(sink.lines[0])["http"] as? [String: Any])
         #expect(http["path"] as? String == "/cb?token=[REDACTED]&x=1")
     }
+
+    /// A client-supplied request id goes through every scanner (it could be a pasted token); one
+    /// Bulwark generated is random hex and is written without scanning.
+    @Test func onlyClientSuppliedRequestIDsAreScanned() throws {
+        let sink = MemorySink()
+        let redactor = LogRedactor(secretKeyFragments: []) { text in
+            text.replacingOccurrences(of: "SECRETID", with: "[REDACTED]")
+        }
+        let logger = AccessLogger(
+            logger: Logger(label: "bulwark.access") { JSONLogHandler(label: $0, sink: sink, redactor: redactor) })
+        var supplied = record(status: 200)
+        supplied.requestID = "SECRETID"
+        logger.log(supplied)
+        var generated = supplied
+        generated.requestIDIsGenerated = true
+        logger.log(generated)
+        #expect(try jsonObject(sink.lines[0])["request_id"] as? String == "[REDACTED]")
+        #expect(try jsonObject(sink.lines[1])["request_id"] as? String == "SECRETID")
+    }
+
+    @Test func resolvingNotesWhetherTheIDWasGenerated() {
+        var random = SystemRandomNumberGenerator()
+        let kept = RequestIDPolicy.resolveNoting(incoming: "abc-123", using: &random)
+        #expect(kept.id == "abc-123" && !kept.isGenerated)
+        for incoming in [nil, "", "bad id", String(repeating: "a", count: 129)] {
+            let made = RequestIDPolicy.resolveNoting(incoming: incoming, using: &random)
+            #expect(made.isGenerated && made.id.utf8.count == 32 && made.id != incoming)
+        }
+    }
 }
 
 @Suite("AccessLogger direct and swift-log paths")

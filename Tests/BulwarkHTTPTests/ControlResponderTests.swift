@@ -34,6 +34,28 @@ struct ControlResponderTests {
         #expect(!ControlResponder.handles(path: "/health/live/x"))
     }
 
+    /// The byte pre-check must agree with the plain definition for every path near the control
+    /// prefixes (cut short, one byte changed, a substring of a longer target).
+    @Test func preCheckAgreesWithTheDefinition() {
+        let served = ControlResponder.paths.union(["/admin", "/admin/blocks", "/admin/flags/x", "/health/security"])
+        var candidates: Set<String> = ["", "/", "//", "/h", "/healt", "/adm", "/administrator", "/admin/", "/api/x"]
+        for path in served {
+            let bytes = Array(path.utf8)
+            for cut in 0...bytes.count { candidates.insert(String(decoding: bytes[..<cut], as: UTF8.self)) }
+            for index in bytes.indices {
+                var changed = bytes
+                changed[index] = UInt8(ascii: "x")
+                candidates.insert(String(decoding: changed, as: UTF8.self))
+            }
+            candidates.insert(path + "/more")
+        }
+        for candidate in candidates {
+            let expected = ControlResponder.paths.contains(candidate) || AdminResponder.handles(path: candidate[...])
+            #expect(ControlResponder.handles(path: candidate[...]) == expected, "\(candidate)")
+            #expect(ControlResponder.handles(path: ("/pre" + candidate).dropFirst(4)) == expected, "\(candidate) as a slice")
+        }
+    }
+
     @Test func unknownPathIsNotOurs() async {
         let fixture = Fixture()
         #expect(await fixture.responder.respond(method: .get, path: "/api/x", requestID: "r") == nil)

@@ -74,6 +74,8 @@ final class Exchange {
     var responseComplete = false
     var closeAfterResponse = false
     var logged = false
+    /// The request id was generated here, not taken from the client (see `AccessLogRecord`).
+    var requestIDIsGenerated = false
 
     /// Last time a byte moved between this exchange and its upstream; the upstream timeout is
     /// measured from here.

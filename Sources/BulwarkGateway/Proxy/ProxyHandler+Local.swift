@@ -138,6 +138,7 @@ extension ProxyHandler {
                 durationMilliseconds: Double(elapsed.nanoseconds) / 1_000_000, bytesIn: exchange.bytesIn,
                 bytesOut: exchange.bytesOut, requestID: exchange.requestID, clientIP: exchange.clientIP,
                 upstream: exchange.upstreamIndex >= 0 ? runtime.upstreams[exchange.upstreamIndex].name : nil,
-                errorCode: exchange.errorCode, userID: exchange.userID, traceparent: exchange.traceparent))
+                errorCode: exchange.errorCode, userID: exchange.userID, traceparent: exchange.traceparent,
+                requestIDIsGenerated: exchange.requestIDIsGenerated))
     }
 }

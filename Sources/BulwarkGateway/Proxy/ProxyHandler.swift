@@ -118,12 +118,13 @@ final class ProxyHandler: ChannelDuplexHandler {
     private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let now = NIODeadline.now()
         let facts = RequestHeaderFacts(head.headers)
-        let requestID = RequestIDPolicy.resolve(incoming: facts.requestID, using: &loop.random)
+        let (requestID, requestIDIsGenerated) = RequestIDPolicy.resolveNoting(incoming: facts.requestID, using: &loop.random)
         let path = PathPattern.path(ofTarget: head.uri)
         let clientIP = runtime.forwarded.clientAddress(incomingForwardedFor: facts.forwardedFor, peer: peerAddress)
         let exchange = Exchange(
             head: head, requestID: requestID, path: String(path), clientIP: clientIP, now: now,
             hasBody: (facts.declaredLength ?? 0) > 0 || facts.hasTransferEncoding)
+        exchange.requestIDIsGenerated = requestIDIsGenerated
         self.exchange = exchange
         let proto = runtime.forwarded.forwardedProto(incoming: facts.forwardedProto, peer: peerAddress, scheme: "http")
         exchange.overTLS = proto == "https"

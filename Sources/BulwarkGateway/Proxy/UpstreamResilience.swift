@@ -3,10 +3,18 @@ import Metrics
 
 /// The resilience an upstream gets on the data path: its breaker, its bulkhead and its retry rule.
 /// Shared by every event loop; each piece takes one short lock per request at most.
-struct UpstreamResilience: Sendable {
+/// A class so the per-request reads share one reference (as a struct, every read copied and
+/// retained each of its parts).
+final class UpstreamResilience: Sendable {
     let breaker: CircuitBreaker?
     let bulkhead: Bulkhead?
     let retry: GatewayRetryRule?
+
+    init(breaker: CircuitBreaker?, bulkhead: Bulkhead?, retry: GatewayRetryRule?) {
+        self.breaker = breaker
+        self.bulkhead = bulkhead
+        self.retry = retry
+    }
 
     static let none = UpstreamResilience(breaker: nil, bulkhead: nil, retry: nil)
 
