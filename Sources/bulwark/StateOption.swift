@@ -1,18 +1,38 @@
 import ArgumentParser
 import BulwarkCore
+import BulwarkGateway
 import BulwarkStore
 import BulwarkTelemetry
 import Foundation
 
-/// `--state` for the operator commands, resolved like `bulwark serve` does: flag, then
-/// `BULWARK_STATE`, then the embedded default.
+/// `--state` (and `--config`) for the operator commands, resolved as `bulwark serve` resolves
+/// them: flag, then `BULWARK_STATE`, then the config file's `state`, then the embedded default, so
+/// an operator command works on the store the gateway it manages uses.
 struct StateOption: ParsableArguments {
-    @Option(help: "State store: sqlite:PATH or postgres://user@host:port/db (default: $BULWARK_STATE or sqlite:.bulwark/state.sqlite).")
+    @Option(help: "State store: sqlite:PATH or postgres://user@host:port/db (default: $BULWARK_STATE, the config file's state, or sqlite:.bulwark/state.sqlite).")
     var state: String?
+
+    @Option(help: "The gateway's YAML config file, for its state store and audit key file (env BULWARK_CONFIG).")
+    var config: String?
+
+    /// The gateway config, when a config file is named (flag or `BULWARK_CONFIG`); validated as
+    /// `bulwark serve` validates it, so a bad file is reported the same way.
+    var gatewayConfig: GatewayConfig? {
+        get throws {
+            let environment = ProcessInfo.processInfo.environment
+            guard config != nil || environment["BULWARK_CONFIG"] != nil else { return nil }
+            do {
+                return try ConfigLoader.load(flags: ServeFlags(configPath: config, state: state), environment: environment)
+            } catch let error as ConfigError {
+                throw CLIFailure(error.description)
+            }
+        }
+    }
 
     var url: StateURL {
         get throws {
-            let text = state ?? ProcessInfo.processInfo.environment["BULWARK_STATE"] ?? "sqlite:.bulwark/state.sqlite"
+            let environment = ProcessInfo.processInfo.environment
+            let text = try state ?? environment["BULWARK_STATE"] ?? gatewayConfig?.state ?? "sqlite:.bulwark/state.sqlite"
             do {
                 return try StateURL(parsing: text)
             } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BulwarkCore
+import BulwarkGateway
 import BulwarkStore
 import BulwarkTelemetry
 import Foundation
@@ -15,7 +16,7 @@ struct Trail: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the hash chain; exit 1 naming the first bad event.",
-            discussion: "With the key file (default: trail.key next to an SQLite state file), retention checkpoints are verified too.")
+            discussion: "With the key file (default: the config's audit.key-file, else trail.key next to an SQLite state file), retention checkpoints are verified too.")
 
         @OptionGroup var options: StateOption
 
@@ -27,8 +28,10 @@ struct Trail: AsyncParsableCommand {
         private func verify() async throws {
             let trail = try await options.openTrail(mustExist: true)
             var key: AuditSigningKey?
-            let keyPath = try keyFile ?? AuditSigningKey.defaultPath(state: options.url)
-            if let keyPath, keyFile != nil || FileManager.default.fileExists(atPath: keyPath) {
+            // A key file named by flag or config must be there; the default one only if it exists.
+            let namedKey = try keyFile ?? options.gatewayConfig?.audit.keyFile
+            let keyPath = try namedKey ?? AuditSigningKey.defaultPath(state: options.url)
+            if let keyPath, namedKey != nil || FileManager.default.fileExists(atPath: keyPath) {
                 do {
                     key = try AuditSigningKey.load(path: keyPath, create: false)
                 } catch {

@@ -94,6 +94,29 @@ struct GatewayAPIKeyTests {
         #expect(badState.stderr.split(separator: "\n").count == 1)
     }
 
+    /// The operator commands use the store the gateway's config names, with `bulwark serve`'s
+    /// precedence (flag, then env, then file); a bad config file is one line and nothing changes.
+    @Test func commandsUseTheConfigFilesStateStore() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let config = directory + "/bulwark.yaml"
+        try "state: sqlite:\(directory)/from-config.sqlite\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let created = try BulwarkCLI.run(["keys", "create", "ops", "--config", config])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/from-config.sqlite"))
+        let viaEnvironment = try BulwarkCLI.run(["keys", "list", "--format", "json"], environment: ["BULWARK_CONFIG": config])
+        #expect(viaEnvironment.status == 0 && viaEnvironment.stdout.contains("\"ops\""), "\(viaEnvironment.stderr)")
+        let flagWins = try BulwarkCLI.run(
+            ["keys", "list", "--format", "json", "--config", config, "--state", "sqlite:\(directory)/other.sqlite"])
+        #expect(flagWins.status == 0 && !flagWins.stdout.contains("\"ops\""), "\(flagWins.stderr)")
+
+        try "state: sqlite:\(directory)/x.sqlite\nsurprise: 1\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let bad = try BulwarkCLI.run(["keys", "create", "late", "--config", config])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("bulwark keys create: config error: surprise:"), "\(bad.stderr)")
+        #expect(bad.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/x.sqlite"))
+    }
+
     @Test func perKeyLimitsNeedAnAPIKeyRoute() async throws {
         let path = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
         try """

@@ -10,6 +10,8 @@ Listens on 127.0.0.1 (port from argv[1], 0 = any), prints "PORT <n>" once listen
   POST /early-413       answers 413 at once without reading the body
   GET  /big?n=N         N bytes of 'y'
   *    /status/NNN      answers with status NNN
+  GET  /chunked?n=N     N bytes of 'c' in chunks of up to 1000, no Content-Length (HEAD: head only)
+  *    /no-content      204 with no body and no Content-Length
   *    /flaky           200 "ok", unless a control rule below says otherwise; every call is counted
   POST /control/fail?n=N&status=S   the next N calls to /flaky answer status S (default 503)
   POST /control/hang?n=N            the next N calls to /flaky never answer
@@ -125,6 +127,22 @@ class Handler(BaseHTTPRequestHandler):
             while left > 0:
                 self.wfile.write(chunk[:min(left, len(chunk))])
                 left -= min(left, len(chunk))
+        elif path == "/chunked":
+            n = int(parse_qs(url.query).get("n", ["0"])[0])
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            if self.command != "HEAD":
+                left = n
+                while left > 0:
+                    size = min(left, 1000)
+                    self.wfile.write(b"%x\r\n" % size + b"c" * size + b"\r\n")
+                    left -= size
+                self.wfile.write(b"0\r\n\r\n")
+        elif path == "/no-content":
+            self.send_response(204)
+            self.end_headers()
         elif path.startswith("/status/"):
             self._send(int(path.split("/")[2]), "status")
         else:

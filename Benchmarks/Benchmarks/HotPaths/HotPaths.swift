@@ -60,7 +60,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("headers: rewrite response head") { benchmark in
+    Benchmark("headers: rewrite and serialize response head") { benchmark in
         let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: [
             "Server": "nginx", "Date": "Mon, 23 Nov 2026 19:00:00 GMT", "Content-Type": "text/plain",
             "Content-Length": "20", "Connection": "keep-alive",

@@ -1,4 +1,5 @@
 import BulwarkHTTP
+import NIOCore
 import NIOHTTP1
 
 /// Entry points into internal data-path code for the micro-benchmarks in Benchmarks/; not API.
@@ -15,7 +16,12 @@ public enum BenchmarkHooks {
         HeaderRewriting.upstreamHead(from: head, facts: facts)
     }
 
-    public static func rewriteResponse(_ head: HTTPResponseHead) -> HTTPResponseHead {
-        HeaderRewriting.clientHead(from: head, version: .http1_1, requestID: facts.requestID, securityHeaders: security, close: false)
+    /// The client head as it goes on the wire: rewritten, framed and serialized.
+    public static func rewriteResponse(_ head: HTTPResponseHead) -> ByteBuffer {
+        let client = HeaderRewriting.clientHead(
+            from: head, version: .http1_1, requestID: facts.requestID, securityHeaders: security, close: false)
+        var buffer = ByteBuffer()
+        ResponseWriting.writeHead(version: client.version, status: client.status, fields: client.fields, into: &buffer)
+        return buffer
     }
 }

@@ -74,6 +74,8 @@ final class Exchange {
     var responseComplete = false
     var closeAfterResponse = false
     var logged = false
+    /// How the response body is delimited on the client connection, once its head is written.
+    var framing: ResponseFraming = .none
     /// The request id was generated here, not taken from the client (see `AccessLogRecord`).
     var requestIDIsGenerated = false
 
@@ -93,6 +95,9 @@ final class Exchange {
     }
 
     var isFinished: Bool { requestComplete && responseComplete }
+
+    /// Answers to HEAD and CONNECT carry no body (RFC 9110 §9.3.2, §9.3.6).
+    var suppressesBody: Bool { head.method == .HEAD || head.method == .CONNECT }
 }
 
 /// A request body the gateway holds back until it has been screened.

@@ -62,11 +62,10 @@ final class GatewayServer: Sendable {
                         return
                     }
                     let sync = channel.pipeline.syncOperations
-                    // Outbound header validation is off: every header we write was validated when parsed or is
-                    // one of our own well-formed values, and re-checking costs a scan per field per message.
-                    // Pipelining is handled by ProxyHandler itself (see its `pipelined` queue).
-                    try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+                    // Only NIO's request decoder: ProxyHandler serializes responses itself (ResponseWriting;
+                    // every header it writes was validated when parsed or is one of our own values) and
+                    // handles pipelining with its own `pipelined` queue.
+                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try sync.addHandler(ProxyHandler(loop: context))
                 }
             }

@@ -42,16 +42,27 @@ enum HeaderRewriting {
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: HTTPHeaders(fields))
     }
 
+    /// The head sent to the client, as `ResponseWriting` serializes it.
+    struct ClientHead {
+        var status: HTTPResponseStatus
+        var version: HTTPVersion
+        var fields: [(String, String)]
+        var framing: ResponseFraming
+        /// The connection must close after this response (asked for, or a close-delimited body).
+        var closes: Bool
+    }
+
     /// The head sent to the client: upstream hop-by-hop and fingerprinting fields removed, security
-    /// headers added where the upstream did not choose its own, the request id echoed, and `extra`
-    /// (rate-limit fields) replacing any upstream field of the same name.
+    /// headers added where the upstream did not choose its own, the request id echoed, `extra`
+    /// (rate-limit fields) replacing any upstream field of the same name, and the body framed for
+    /// the client's HTTP version. `bodyless` marks an answer to CONNECT.
     static func clientHead(
         from head: HTTPResponseHead, version: HTTPVersion, requestID: String,
-        securityHeaders: [SecurityHeader], close: Bool, extra: [(String, String)] = []
-    ) -> HTTPResponseHead {
+        securityHeaders: [SecurityHeader], close: Bool, extra: [(String, String)] = [], bodyless: Bool = false
+    ) -> ClientHead {
         let tokens = connectionTokens(head.headers)
         var fields: [(String, String)] = []
-        fields.reserveCapacity(head.headers.count + securityHeaders.count + extra.count + 2)
+        fields.reserveCapacity(head.headers.count + securityHeaders.count + extra.count + 3)
         var present: UInt32 = 0
         for (name, value) in head.headers {
             if isHopByHop(name, tokens: tokens) || isListed(name, responseRemoved) { continue }
@@ -68,12 +79,14 @@ enum HeaderRewriting {
         }
         fields.append((RequestIDPolicy.headerName, requestID))
         fields.append(contentsOf: extra)
-        if close {
+        let framing = ResponseWriting.frame(status: Int(head.status.code), version: version, bodyless: bodyless, fields: &fields)
+        let closes = close || framing == .closeDelimited
+        if closes {
             fields.append(("Connection", "close"))
         } else if version.major == 1 && version.minor == 0 {
             fields.append(("Connection", "keep-alive"))
         }
-        return HTTPResponseHead(version: version, status: head.status, headers: HTTPHeaders(fields))
+        return ClientHead(status: head.status, version: version, fields: fields, framing: framing, closes: closes)
     }
 
     // MARK: helpers

@@ -27,7 +27,9 @@ extension ProxyHandler {
         }
         if facts.expectContinue {
             // We vouch for the body ourselves; the upstream sees an ordinary request.
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            var interim = context.channel.allocator.buffer(capacity: 32)
+            ResponseWriting.writeHead(version: head.version, status: .continue, fields: [], into: &interim)
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(interim)), promise: nil)
         }
         let trace = TraceContext.continueOrStart(incoming: facts.traceparent, using: &loop.random)
         // With a tracer the upstream continues its span instead (see startClientSpan).

@@ -62,13 +62,16 @@ extension ProxyHandler {
         fields.append(contentsOf: exchange.extraHeaders)
         fields.append((RequestIDPolicy.headerName, exchange.requestID))
         fields.append(("Content-Length", String(body?.readableBytes ?? 0)))
+        exchange.framing = ResponseWriting.frame(status: status, version: exchange.head.version, fields: &fields)
         if exchange.closeAfterResponse { fields.append(("Connection", "close")) }
-        let head = HTTPResponseHead(
-            version: exchange.head.version, status: HTTPResponseStatus(statusCode: status), headers: HTTPHeaders(fields))
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if exchange.head.method != .HEAD, let body, body.readableBytes > 0 {
+        // Head and body leave as one buffer.
+        let sendsBody = exchange.framing != .none && !exchange.suppressesBody && (body?.readableBytes ?? 0) > 0
+        var out = context.channel.allocator.buffer(capacity: 256 + (sendsBody ? body?.readableBytes ?? 0 : 0))
+        ResponseWriting.writeHead(
+            version: exchange.head.version, status: HTTPResponseStatus(statusCode: status), fields: fields, into: &out)
+        if sendsBody, var body {
             exchange.bytesOut += body.readableBytes
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            out.writeBuffer(&body)
         }
         exchange.responseComplete = true
         // Without a body the request is as good as complete: record it before the client can see
@@ -76,11 +79,14 @@ extension ProxyHandler {
         if exchange.closeAfterResponse || exchange.requestComplete || !exchange.hasBody { finish(exchange) }
         let closeAfter = exchange.closeAfterResponse
         let bodyUnread = !exchange.requestComplete
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [weak self] _ in
-            guard closeAfter, let self else { return }
-            if bodyUnread { self.closeClientLingering() } else { self.closeClient() }
+        if closeAfter {
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(out))).assumeIsolated().whenComplete { [weak self] _ in
+                if bodyUnread { self?.closeClientLingering() } else { self?.closeClient() }
+            }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(out)), promise: nil)
+            drainPipelined()
         }
-        if !closeAfter { drainPipelined() }
     }
 
     /// Control routes are async (health checks may wait); the answer hops back to this loop.

@@ -167,16 +167,32 @@ extension ProxyHandler {
         let close = exchange.closeAfterResponse || !exchange.keepAlive
         let clientHead = HeaderRewriting.clientHead(
             from: head, version: exchange.head.version, requestID: exchange.requestID,
-            securityHeaders: runtime.securityHeaders(overTLS: exchange.overTLS), close: close, extra: exchange.extraHeaders)
-        context.write(wrapOutboundOut(.head(clientHead)), promise: nil)
+            securityHeaders: runtime.securityHeaders(overTLS: exchange.overTLS), close: close, extra: exchange.extraHeaders,
+            bodyless: exchange.head.method == .CONNECT)
+        exchange.framing = clientHead.framing
+        // A close-delimited body (HTTP/1.0 client, no length) ends only when the connection does.
+        if clientHead.closes { exchange.closeAfterResponse = true }
+        var out = context.channel.allocator.buffer(capacity: 512)
+        ResponseWriting.writeHead(version: clientHead.version, status: clientHead.status, fields: clientHead.fields, into: &out)
+        context.write(wrapOutboundOut(.byteBuffer(out)), promise: nil)
         clientNeedsFlush = true
     }
 
     func upstreamResponseBody(_ buffer: ByteBuffer, from connection: UpstreamConnection) {
         guard let exchange, exchange.upstream === connection, let context else { return }
         exchange.lastActivity = .now()
+        // Responses to HEAD and CONNECT carry no body, whatever the upstream sends.
+        guard exchange.framing != .none, !exchange.suppressesBody, buffer.readableBytes > 0 else { return }
         exchange.bytesOut += buffer.readableBytes
-        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        if exchange.framing == .chunked {
+            var start = context.channel.allocator.buffer(capacity: 18)
+            ResponseWriting.writeChunkStart(size: buffer.readableBytes, into: &start)
+            context.write(wrapOutboundOut(.byteBuffer(start)), promise: nil)
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+            context.write(wrapOutboundOut(.byteBuffer(Self.crlf)), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+        }
         clientNeedsFlush = true
     }
 
@@ -197,12 +213,18 @@ extension ProxyHandler {
         let close = exchange.closeAfterResponse || !exchange.keepAlive
         let bodyUnread = !exchange.requestComplete
         finish(exchange)
+        // The last chunk, or an empty write whose completion orders the close after the body.
+        let last = exchange.framing == .chunked && !exchange.suppressesBody ? Self.lastChunk : Self.empty
         if close {
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { [weak self] _ in
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(last))).assumeIsolated().whenComplete { [weak self] _ in
                 if bodyUnread { self?.closeClientLingering() } else { self?.closeClient() }
             }
         } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if last.readableBytes > 0 {
+                context.writeAndFlush(wrapOutboundOut(.byteBuffer(last)), promise: nil)
+            } else {
+                context.flush()
+            }
             if quiescing && self.exchange == nil && pipelined.isEmpty {
                 closeClient()
                 return

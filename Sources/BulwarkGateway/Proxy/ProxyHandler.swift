@@ -12,7 +12,8 @@ import NIOHTTP1
 final class ProxyHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    /// Responses are serialized here (`ResponseWriting`), not by NIO's encoder.
+    typealias OutboundOut = IOData
 
     let loop: LoopContext
     var runtime: ProxyRuntime { loop.runtime }
@@ -359,6 +360,10 @@ final class ProxyHandler: ChannelDuplexHandler {
 
     /// How long and how much we keep discarding during a lingering close.
     static let lingerTime: TimeAmount = .seconds(2)
+    /// Shared framing bytes (a `ByteBuffer` is copy-on-write, so every connection can write these).
+    static let crlf = ByteBuffer(string: "\r\n")
+    static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
+    static let empty = ByteBuffer()
     static let lingerBytes = 4 << 20
 }
 

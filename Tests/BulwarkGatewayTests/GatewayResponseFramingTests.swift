@@ -1,0 +1,81 @@
+import BulwarkTesting
+import Foundation
+import Testing
+
+/// The gateway frames response bodies itself (no NIO encoder): over real sockets, against a real
+/// upstream that answers chunked, bodyless and HEAD responses, every answer must be delimited so
+/// the next request on the connection still parses.
+@Suite("gateway response framing (real processes)", .serialized)
+struct GatewayResponseFramingTests {
+    static func withGateway(_ body: @Sendable @escaping (Int) throws -> Void) async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let gateway = try await GatewayProcess.start(arguments: ["--upstream", upstream.url])
+        defer { gateway.process.kill() }
+        try await Blocking.run { try body(gateway.port) }
+    }
+
+    @Test func chunkedUpstreamBodiesAreRechunkedAndTheConnectionStaysUsable() async throws {
+        try await Self.withGateway { port in
+            let connection = try RawHTTPConnection(port: port)
+            for size in [2500, 0, 1, 1000] {
+                #expect(connection.send("GET /chunked?n=\(size) HTTP/1.1\r\nHost: t\r\n\r\n"))
+                let response = try connection.readResponse()
+                #expect(response.status == 200)
+                #expect(response.header("transfer-encoding") == "chunked")
+                #expect(response.header("content-length") == nil)
+                #expect(response.body == Array(repeating: UInt8(ascii: "c"), count: size))
+                #expect(response.header("x-request-id") != nil)
+            }
+            #expect(connection.send("GET /ok HTTP/1.1\r\nHost: t\r\n\r\n"))
+            #expect(try connection.readResponse().bodyText == "ok")
+        }
+    }
+
+    @Test func headAnswersCarryNoBody() async throws {
+        try await Self.withGateway { port in
+            let connection = try RawHTTPConnection(port: port)
+            #expect(connection.send("HEAD /chunked?n=2500 HTTP/1.1\r\nHost: t\r\n\r\n"))
+            let head = try connection.readResponse(forHead: true)
+            #expect(head.status == 200)
+            #expect(head.header("transfer-encoding") == "chunked")
+            // Were any body bytes sent, they would be read here as the next status line.
+            #expect(connection.send("GET /ok HTTP/1.1\r\nHost: t\r\n\r\n"))
+            let next = try connection.readResponse()
+            #expect(next.status == 200 && next.bodyText == "ok")
+        }
+    }
+
+    @Test func noContentHasNoFramingHeaders() async throws {
+        try await Self.withGateway { port in
+            let connection = try RawHTTPConnection(port: port)
+            #expect(connection.send("GET /no-content HTTP/1.1\r\nHost: t\r\n\r\nGET /ok HTTP/1.1\r\nHost: t\r\n\r\n"))
+            let empty = try connection.readResponse()
+            #expect(empty.status == 204)
+            #expect(empty.header("content-length") == nil && empty.header("transfer-encoding") == nil)
+            #expect(try connection.readResponse().bodyText == "ok")
+        }
+    }
+
+    /// HTTP/1.0 has no chunked coding: a body without a length ends at close, so the gateway
+    /// closes even though the client asked to keep the connection.
+    @Test func http10ClientsGetACloseDelimitedBody() async throws {
+        try await Self.withGateway { port in
+            let connection = try RawHTTPConnection(port: port)
+            #expect(connection.send("GET /chunked?n=2500 HTTP/1.0\r\nHost: t\r\nConnection: keep-alive\r\n\r\n"))
+            let response = try connection.readResponse()
+            #expect(response.status == 200)
+            #expect(response.header("connection")?.lowercased() == "close")
+            #expect(response.header("transfer-encoding") == nil)
+            #expect(response.body == Array(repeating: UInt8(ascii: "c"), count: 2500))
+            #expect(connection.waitForClose())
+
+            let sized = try RawHTTPConnection(port: port)
+            #expect(sized.send("GET /ok HTTP/1.0\r\nHost: t\r\nConnection: keep-alive\r\n\r\n"))
+            let kept = try sized.readResponse()
+            #expect(kept.header("connection")?.lowercased() == "keep-alive" && kept.bodyText == "ok")
+            #expect(sized.send("GET /ok HTTP/1.0\r\nHost: t\r\n\r\n"))
+            #expect(try sized.readResponse().bodyText == "ok")
+        }
+    }
+}
