@@ -2,13 +2,18 @@
 package enum HexDigits {
     package static let table: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Sixteen digits of `value`. Computes each digit instead of reading `table`: a global's
+    /// lazy-initialization check on every id generated showed up in the gateway's profile.
     package static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         var value = value
         for index in stride(from: 15, through: 0, by: -1) {
-            buffer[offset + index] = table[Int(value & 0xF)]
+            buffer[offset + index] = digit(UInt8(truncatingIfNeeded: value & 0xF))
             value >>= 4
         }
     }
+
+    @inline(__always)
+    package static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 48 &+ nibble : 87 &+ nibble }
 
     package static func string(_ value: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { buffer in

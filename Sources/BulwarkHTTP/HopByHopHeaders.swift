@@ -45,26 +45,44 @@ public enum HopByHopHeaders {
 /// ASCII case-insensitive comparison for header names and tokens.
 public enum ASCIICase {
     /// True when `text` equals `lowercased` ignoring ASCII case; `lowercased` must be lower case.
+    /// Header names are compared per field of every message, so this walks contiguous bytes
+    /// (a `zip` of the two UTF-8 views cost more than the rest of the header rewriting).
     @inlinable
     public static func equals(_ text: String, lowercased: String) -> Bool {
         guard text.utf8.count == lowercased.utf8.count else { return false }
-        for (a, b) in zip(text.utf8, lowercased.utf8) {
-            let folded = (a >= 65 && a <= 90) ? a | 0x20 : a
-            if folded != b { return false }
+        return withBytes(text, lowercased) { left, right in
+            for index in 0..<left.count where fold(left[index]) != right[index] { return false }
+            return true
         }
-        return true
     }
 
     /// True when `left` equals `right` ignoring ASCII case, both in any case.
     @inlinable
     public static func equalsIgnoringCase(_ left: String, _ right: String) -> Bool {
         guard left.utf8.count == right.utf8.count else { return false }
-        for (a, b) in zip(left.utf8, right.utf8) where a != b {
-            let foldedA = (a >= 65 && a <= 90) ? a | 0x20 : a
-            let foldedB = (b >= 65 && b <= 90) ? b | 0x20 : b
-            if foldedA != foldedB { return false }
+        return withBytes(left, right) { left, right in
+            for index in 0..<left.count where left[index] != right[index] && fold(left[index]) != fold(right[index]) {
+                return false
+            }
+            return true
         }
-        return true
+    }
+
+    @inlinable
+    static func fold(_ byte: UInt8) -> UInt8 { (byte >= 65 && byte <= 90) ? byte | 0x20 : byte }
+
+    /// Runs `body` over both strings' UTF-8 bytes (copied only for the rare non-contiguous string).
+    @inlinable
+    static func withBytes(
+        _ left: String, _ right: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> Bool {
+        let result = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes in body(leftBytes, rightBytes) }
+        }
+        if let result, let result { return result }
+        let leftBytes = Array(left.utf8)
+        let rightBytes = Array(right.utf8)
+        return leftBytes.withUnsafeBufferPointer { l in rightBytes.withUnsafeBufferPointer { r in body(l, r) } }
     }
 }
 
