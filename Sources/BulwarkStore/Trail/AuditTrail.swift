@@ -47,6 +47,13 @@ public final class AuditTrail: AuditSink {
         }
     }
 
+    /// Joins the next group commit without waiting (see `AuditSink.appendDetached`).
+    public func appendDetached(
+        _ event: AuditEvent, completion: @escaping @Sendable (Result<AuditReceipt, any Error>) -> Void
+    ) {
+        queue.submitDetached(PendingAuditEvent(event: event, time: now()), completion: completion)
+    }
+
     /// Entries for `trail show`, filtered and ordered as asked.
     public func entries(_ query: AuditQuery = AuditQuery()) async throws -> [AuditEntry] {
         try await backend.entries(query.validated())

@@ -13,7 +13,20 @@ final class GroupCommitQueue<Item: Sendable, Output: Sendable>: Sendable {
 
     private struct Waiter {
         var item: Item
-        var continuation: CheckedContinuation<Output, any Error>
+        var completion: Completion
+
+        func resume(_ result: Result<Output, any Error>) {
+            switch completion {
+            case .waiting(let continuation): continuation.resume(with: result)
+            case .callback(let callback): callback(result)
+            }
+        }
+    }
+
+    /// A submitter waits in a task, or hands over a callback and goes on (`submitDetached`).
+    private enum Completion {
+        case waiting(CheckedContinuation<Output, any Error>)
+        case callback(@Sendable (Result<Output, any Error>) -> Void)
     }
 
     private struct State {
@@ -44,18 +57,29 @@ final class GroupCommitQueue<Item: Sendable, Output: Sendable>: Sendable {
     /// Returns once `item` is committed (or its batch failed).
     func submit(_ item: Item) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
-            let next = state.withLock { state -> SubmitNext in
-                if state.closed { return .refuse }
-                state.pending.append(Waiter(item: item, continuation: continuation))
-                if state.writerRunning { return .joinBatch }
-                state.writerRunning = true
-                return .startWriter
-            }
-            switch next {
-            case .refuse: continuation.resume(throwing: closedError)
-            case .joinBatch: break
-            case .startWriter: Task { await self.drain() }
-            }
+            enqueue(Waiter(item: item, completion: .waiting(continuation)))
+        }
+    }
+
+    /// Queues `item` without waiting: `completion` runs once it is committed or its batch failed
+    /// (on the writer's task, so it must be quick). For callers that must not wait and must not
+    /// start a task per item; the writer task starts only when the queue was idle.
+    func submitDetached(_ item: Item, completion: @escaping @Sendable (Result<Output, any Error>) -> Void) {
+        enqueue(Waiter(item: item, completion: .callback(completion)))
+    }
+
+    private func enqueue(_ waiter: Waiter) {
+        let next = state.withLock { state -> SubmitNext in
+            if state.closed { return .refuse }
+            state.pending.append(waiter)
+            if state.writerRunning { return .joinBatch }
+            state.writerRunning = true
+            return .startWriter
+        }
+        switch next {
+        case .refuse: waiter.resume(.failure(closedError))
+        case .joinBatch: break
+        case .startWriter: Task { await self.drain() }
         }
     }
 
@@ -83,11 +107,11 @@ final class GroupCommitQueue<Item: Sendable, Output: Sendable>: Sendable {
                         size: batch.count, underlying: GroupCommitMismatch(expected: batch.count, got: outputs.count))
                 }
                 state.withLock { $0.statistics.record(batchSize: batch.count, failed: false) }
-                for (waiter, output) in zip(batch, outputs) { waiter.continuation.resume(returning: output) }
+                for (waiter, output) in zip(batch, outputs) { waiter.resume(.success(output)) }
             } catch {
                 state.withLock { $0.statistics.record(batchSize: batch.count, failed: true) }
                 let failure = AuditTrailErrors.batchFailed(size: batch.count, underlying: error)
-                for waiter in batch { waiter.continuation.resume(throwing: failure) }
+                for waiter in batch { waiter.resume(.failure(failure)) }
             }
         }
     }

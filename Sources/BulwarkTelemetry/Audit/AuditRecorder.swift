@@ -67,12 +67,13 @@ public final class AuditRecorder: Sendable {
             dropped.increment()
             return
         }
-        Task { [self] in
-            defer { inFlight.subtract(1, ordering: .relaxed) }
-            do {
-                _ = try await sink.append(event)
+        // Joins the trail's next group commit; no task per event.
+        sink.appendDetached(event) { [self] result in
+            inFlight.subtract(1, ordering: .relaxed)
+            switch result {
+            case .success:
                 recorded.increment()
-            } catch {
+            case .failure(let error):
                 failed.increment()
                 logger.warning("audit event not recorded", metadata: [
                     "action": .string(event.action), "error": .string(String(describing: error)),

@@ -5,6 +5,23 @@ public protocol AuditSink: Sendable {
     /// answer a client) knows the record survives a crash. Cancelling the caller does not
     /// withdraw the event: it may already be committed.
     func append(_ event: AuditEvent) async throws -> AuditReceipt
+
+    /// Appends without the caller waiting; `completion` runs once the event is durable or has
+    /// failed. For events observed on a data path, which must neither wait nor start a task per
+    /// event; the default starts one, a batching sink queues the event instead.
+    func appendDetached(_ event: AuditEvent, completion: @escaping @Sendable (Result<AuditReceipt, any Error>) -> Void)
+}
+
+extension AuditSink {
+    public func appendDetached(_ event: AuditEvent, completion: @escaping @Sendable (Result<AuditReceipt, any Error>) -> Void) {
+        Task {
+            do {
+                completion(.success(try await append(event)))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
 }
 
 /// Proof that an event was stored: where it sits in the chain and the hash that seals it.

@@ -103,6 +103,42 @@ import Testing
         #expect(queue.statistics.batchesFailed == 1 && queue.statistics.itemsCommitted == 2)
     }
 
+    /// Detached submitters do not wait: their items join the same batches as waiting ones, each
+    /// completion runs exactly once with its own result, and a closed queue refuses at once.
+    @Test func detachedItemsJoinBatchesAndCompleteOnce() async throws {
+        let held = HeldCommit()
+        held.fail(whenBatchContains: 13)
+        let queue = GroupCommitQueue<Int, String>(maximumBatch: 100, closedError: CommitFailure()) { try await held.commit($0) }
+        let results = Mutex<[Int: [String]]>([:])
+        func detach(_ item: Int) {
+            queue.submitDetached(item) { result in
+                let text = (try? result.get()) ?? "failed"
+                results.withLock { $0[item, default: []].append(text) }
+            }
+        }
+        detach(0)
+        #expect(await Self.eventually { held.waitingCommits == 1 })
+        for item in 1...5 { detach(item) }
+        let waiting = Task { try await queue.submit(6) }
+        #expect(await Self.eventually { queue.pendingCount == 6 })
+        held.releaseOne()
+        #expect(await Self.eventually { held.waitingCommits == 1 })
+        held.releaseOne()
+        #expect(try await waiting.value == "done 6")
+        #expect(held.batches.map(\.count) == [1, 6])
+        detach(13)
+        #expect(await Self.eventually { held.waitingCommits == 1 })
+        held.releaseOne()
+        #expect(await Self.eventually { results.withLock { $0.count } == 7 })
+        let settled = results.withLock { $0 }
+        for item in 0...5 { #expect(settled[item] == ["done \(item)"]) }
+        #expect(settled[13] == ["failed"])
+
+        await queue.close()
+        detach(99)
+        #expect(results.withLock { $0[99] } == ["failed"])
+    }
+
     @Test func closeWaitsForQueuedItemsThenRefusesNewOnes() async throws {
         let held = HeldCommit()
         let queue = GroupCommitQueue<Int, String>(maximumBatch: 100, closedError: CommitFailure()) { try await held.commit($0) }
