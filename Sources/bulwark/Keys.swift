@@ -38,7 +38,14 @@ struct Keys: AsyncParsableCommand {
             let record = APIKeyRecord(
                 id: key.id, name: name, digest: APIKey.digest(key.plaintext), createdAt: Int64(Date().timeIntervalSince1970))
             try await state.audit(action: "key.create", resource: "key:\(key.id)", details: ["name": name])
-            try await CLIFailure.wrap("cannot store the key") { try await stores.apiKeys.insert(record) }
+            try await CLIFailure.wrap("cannot store the key") {
+                do {
+                    try await stores.apiKeys.insert(record)
+                } catch let error as APIKeyStoreError {
+                    // Another create took the name between the check above and this insert.
+                    throw CLIFailure("\(error); revoke it first or pick another name")
+                }
+            }
             print(key.plaintext)
             FileHandle.standardError.write(Data("created key \(key.id) for \"\(name)\"; store it now, it is not shown again\n".utf8))
         }

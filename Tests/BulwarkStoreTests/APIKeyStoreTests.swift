@@ -11,28 +11,63 @@ struct APIKeyStoreTests {
         try await store.migrate()
         try await store.migrate()  // idempotent
         let suffix = String(UUID().uuidString.prefix(8)).lowercased().filter(\.isHexDigit)
-        let first = APIKeyRecord(id: "aa" + suffix, name: "billing", digest: Array(repeating: 7, count: 32), createdAt: 100)
-        let second = APIKeyRecord(id: "bb" + suffix, name: "reports \"q\"", digest: Array(0..<32), createdAt: 200)
+        let first = APIKeyRecord(id: "aa" + suffix, name: "billing " + suffix, digest: Array(repeating: 7, count: 32), createdAt: 100)
+        let second = APIKeyRecord(id: "bb" + suffix, name: "reports \"q\" " + suffix, digest: Array(0..<32), createdAt: 200)
         try await store.insert(first)
         try await store.insert(second)
         await #expect(throws: (any Error).self, "ids are unique") { try await store.insert(first) }
+        let sameName = APIKeyRecord(id: "cc" + suffix, name: second.name, digest: Array(repeating: 1, count: 32), createdAt: 250)
+        await #expect(throws: APIKeyStoreError.nameTaken(second.name), "names are unique among active keys") {
+            try await store.insert(sameName)
+        }
         let listed = try await store.list().filter { $0.id.hasSuffix(suffix) }
-        #expect(listed == [second, first], "newest first, digests intact")
+        #expect(listed == [second, first], "newest first, digests intact, the refused key not stored")
         #expect(try await store.revoke(id: first.id, now: 300))
         #expect(try await !store.revoke(id: first.id, now: 400), "revoking twice changes nothing")
         #expect(try await !store.revoke(id: "no-such-key", now: 400))
         let after = try await store.list().filter { $0.id.hasSuffix(suffix) }
         #expect(after.first { $0.id == first.id }?.revokedAt == 300)
         #expect(after.first { $0.id == second.id }?.revokedAt == nil)
+        // A revoked key's name is free again.
+        let reissued = APIKeyRecord(id: "dd" + suffix, name: first.name, digest: Array(repeating: 2, count: 32), createdAt: 500)
+        try await store.insert(reissued)
+        #expect(try await store.list().filter { $0.id.hasSuffix(suffix) }.count == 3)
+    }
+
+    /// Many creates of one name at once: the database lets exactly one through.
+    static func racingCreates(_ store: any APIKeyStore) async throws {
+        try await store.migrate()
+        let suffix = String(UUID().uuidString.prefix(8)).lowercased().filter(\.isHexDigit)
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    let record = APIKeyRecord(
+                        id: "r\(index)" + suffix, name: "race " + suffix, digest: Array(repeating: UInt8(index), count: 32),
+                        createdAt: 100)
+                    do {
+                        try await store.insert(record)
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            var stored: [Bool] = []
+            for await outcome in group { stored.append(outcome) }
+            return stored
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+        #expect(try await store.list().filter { $0.name == "race " + suffix }.count == 1)
     }
 
     @Test func sqlite() async throws {
         let path = try TestPaths.temporaryDirectory() + "/nested/state.sqlite"
         let stores = try await StateStores.open(.sqlite(path: path))
         try await Self.exercise(stores.apiKeys)
+        try await Self.racingCreates(stores.apiKeys)
         // A second opener (the CLI beside a running gateway) sees the same rows.
         let again = try await StateStores.open(.sqlite(path: path))
-        #expect(try await again.apiKeys.list().count == 2)
+        #expect(try await again.apiKeys.list().count == 4)
     }
 
     @Test(.enabled(if: TestDatabase.location != nil, "needs BULWARK_TEST_POSTGRES_URL"))
@@ -41,6 +76,7 @@ struct APIKeyStoreTests {
         let stores = try await StateStores.open(.postgres(location))
         defer { stores.close() }
         try await Self.exercise(stores.apiKeys)
+        try await Self.racingCreates(stores.apiKeys)
     }
 
     @Test func unwritableLocationsAreClearErrors() async throws {

@@ -76,10 +76,23 @@ public struct APIKeyRecord: Sendable, Hashable, Codable {
 public protocol APIKeyStore: Sendable {
     /// Creates the table if needed.
     func migrate() async throws
-    /// Adds a record; fails if the id exists.
+    /// Adds a record; fails if the id exists, and with `APIKeyStoreError.nameTaken` if an active
+    /// key already has its name (enforced by the database, so two concurrent creates cannot both win).
     func insert(_ record: APIKeyRecord) async throws
     /// Every record, newest first, revoked ones included.
     func list() async throws -> [APIKeyRecord]
     /// Marks a key revoked at `now` (Unix seconds); false when no such key or already revoked.
     func revoke(id: String, now: Int64) async throws -> Bool
+}
+
+/// A key store refused a change for a reason the caller can explain to a person.
+public enum APIKeyStoreError: Error, Equatable, CustomStringConvertible {
+    /// An active key already has this name (names are unique among active keys).
+    case nameTaken(String)
+
+    public var description: String {
+        switch self {
+        case .nameTaken(let name): "an active key named \"\(name)\" exists"
+        }
+    }
 }

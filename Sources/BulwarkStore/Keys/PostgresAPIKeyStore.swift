@@ -25,15 +25,22 @@ public final class PostgresAPIKeyStore: APIKeyStore {
                 revoked_at BIGINT
             )
             """, client: client, logger: logger)
+        try await PostgresSchema.create(PostgresQuery(unsafeSQL: APIKeySchema.activeNameIndex), client: client, logger: logger)
     }
 
     public func insert(_ record: APIKeyRecord) async throws {
         let digest = ByteBuffer(bytes: record.digest)
-        try await client.query(
-            """
-            INSERT INTO bulwark_api_keys (id, name, digest, created_at, revoked_at)
-            VALUES (\(record.id), \(record.name), \(digest), \(record.createdAt), \(record.revokedAt))
-            """, logger: logger)
+        do {
+            try await client.query(
+                """
+                INSERT INTO bulwark_api_keys (id, name, digest, created_at, revoked_at)
+                VALUES (\(record.id), \(record.name), \(digest), \(record.createdAt), \(record.revokedAt))
+                """, logger: logger)
+        } catch let error as PSQLError
+            where error.serverInfo?[.sqlState] == "23505" && error.serverInfo?[.constraintName] == APIKeySchema.activeNameIndexName
+        {
+            throw APIKeyStoreError.nameTaken(record.name)
+        }
     }
 
     public func list() async throws -> [APIKeyRecord] {

@@ -21,14 +21,20 @@ public final class SQLiteAPIKeyStore: APIKeyStore {
                     revoked_at INTEGER
                 )
                 """)
+            try db.execute(sql: APIKeySchema.activeNameIndex)
         }
     }
 
     public func insert(_ record: APIKeyRecord) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO bulwark_api_keys (id, name, digest, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [record.id, record.name, Data(record.digest), record.createdAt, record.revokedAt])
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO bulwark_api_keys (id, name, digest, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [record.id, record.name, Data(record.digest), record.createdAt, record.revokedAt])
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            // The primary key reports SQLITE_CONSTRAINT_PRIMARYKEY; the only unique index is the name's.
+            throw APIKeyStoreError.nameTaken(record.name)
         }
     }
 
