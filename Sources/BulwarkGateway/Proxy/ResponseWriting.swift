@@ -110,7 +110,7 @@ enum ResponseWriting {
 
     /// Copies a string's UTF-8 bytes to `destination`; returns how many.
     @inline(__always)
-    private static func copyUTF8(_ text: String, to destination: UnsafeMutableRawPointer) -> Int {
+    static func copyUTF8(_ text: String, to destination: UnsafeMutableRawPointer) -> Int {
         if let count = text.utf8.withContiguousStorageIfAvailable({ bytes -> Int in
             if let source = bytes.baseAddress { destination.copyMemory(from: source, byteCount: bytes.count) }
             return bytes.count
@@ -125,11 +125,11 @@ enum ResponseWriting {
         return count
     }
 
-    private static func isContentLength(_ name: String) -> Bool {
+    static func isContentLength(_ name: String) -> Bool {
         name.utf8.count == 14 && HeaderRewriting.equalsIgnoringCase(name, "content-length")
     }
 
-    private static func isTransferEncoding(_ name: String) -> Bool {
+    static func isTransferEncoding(_ name: String) -> Bool {
         name.utf8.count == 17 && HeaderRewriting.equalsIgnoringCase(name, "transfer-encoding")
     }
 }

@@ -34,7 +34,11 @@ final class UpstreamPool {
             .connectTimeout(target.connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    // NIO's response decoder with Bulwark's request encoder below it (the decoder
+                    // still sees each request head, so it knows which responses answer HEAD).
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(UpstreamRequestEncoder())
+                    try sync.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                 }
             }
             .connect(to: target.address)
