@@ -19,10 +19,11 @@ public enum ContinuousNanoseconds {
         return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
     }
 
-    /// `ContinuousClock.now` together with the raw reading taken at the same moment, so a caller
-    /// can keep `Instant`s and raw readings on one timeline. The reading is the midpoint of two
-    /// raw reads around `now`; of a few attempts the tightest pair wins (a thread preempted
-    /// between the reads would otherwise skew the pair by a whole time slice).
+    /// `ContinuousClock.now` together with a raw reading taken just before it, so a caller can keep
+    /// `Instant`s and raw readings on one timeline. The raw reading is never later than the
+    /// instant, so a sleep until `instant + d` never wakes before the raw timeline reaches `d`;
+    /// of a few attempts the tightest bracket wins (a thread preempted between the reads would
+    /// otherwise put them a whole time slice apart).
     public static func paired() -> (instant: ContinuousClock.Instant, nanoseconds: Int64) {
         var best: (instant: ContinuousClock.Instant, nanoseconds: Int64, spread: Int64)?
         for _ in 0..<8 {
@@ -31,7 +32,7 @@ public enum ContinuousNanoseconds {
             let after = now()
             let spread = after &- before
             if best == nil || spread < best?.spread ?? .max {
-                best = (instant, before &+ spread / 2, spread)
+                best = (instant, before, spread)
             }
             if spread < 1_000 { break }
         }

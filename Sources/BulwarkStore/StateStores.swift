@@ -22,7 +22,7 @@ public final class StateStores: Sendable {
         case .sqlite(let path):
             let pool = try SQLiteDatabase.open(path: path)
             let stores = StateStores(
-                apiKeys: SQLiteAPIKeyStore(pool: pool), protection: SQLiteProtectionStore(pool: pool), sqlite: pool, postgres: nil,
+                apiKeys: SQLiteAPIKeyStore(pool: pool, logger: logger), protection: SQLiteProtectionStore(pool: pool), sqlite: pool, postgres: nil,
                 clientTask: nil)
             try await stores.migrate()
             return stores

@@ -42,7 +42,11 @@ struct Keys: AsyncParsableCommand {
                 do {
                     try await stores.apiKeys.insert(record)
                 } catch let error as APIKeyStoreError {
-                    // Another create took the name between the check above and this insert.
+                    // Another create took the name between the check above and this insert; the
+                    // trail already holds this attempt, so it also records that it failed.
+                    try? await state.audit(
+                        action: "key.create", resource: "key:\(key.id)", details: ["name": name, "error": "\(error)"],
+                        outcome: .failure)
                     throw CLIFailure("\(error); revoke it first or pick another name")
                 }
             }

@@ -32,7 +32,9 @@ struct StateOption: ParsableArguments {
     var url: StateURL {
         get throws {
             let environment = ProcessInfo.processInfo.environment
-            let text = try state ?? environment["BULWARK_STATE"] ?? gatewayConfig?.state ?? "sqlite:.bulwark/state.sqlite"
+            // A named config is validated even when the flag or environment decides the store.
+            let fileState = try gatewayConfig?.state
+            let text = state ?? environment["BULWARK_STATE"] ?? fileState ?? "sqlite:.bulwark/state.sqlite"
             do {
                 return try StateURL(parsing: text)
             } catch {
@@ -57,11 +59,11 @@ struct StateOption: ParsableArguments {
     }
 
     /// Records a change in the audit trail before it is made: nothing changes unaudited.
-    func audit(action: String, resource: String, details: [String: String]) async throws {
+    func audit(action: String, resource: String, details: [String: String], outcome: AuditOutcome = .success) async throws {
         let trail = try await openTrail(mustExist: false)
         let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         do {
-            try await trail.record(actor: "cli:\(user)", action: action, resource: resource, outcome: .success, details: details)
+            try await trail.record(actor: "cli:\(user)", action: action, resource: resource, outcome: outcome, details: details)
             try await trail.close()
         } catch {
             try? await trail.close()

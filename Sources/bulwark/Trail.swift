@@ -28,10 +28,10 @@ struct Trail: AsyncParsableCommand {
         private func verify() async throws {
             let trail = try await options.openTrail(mustExist: true)
             var key: AuditSigningKey?
-            // A key file named by flag or config must be there; the default one only if it exists.
-            let namedKey = try keyFile ?? options.gatewayConfig?.audit.keyFile
-            let keyPath = try namedKey ?? AuditSigningKey.defaultPath(state: options.url)
-            if let keyPath, namedKey != nil || FileManager.default.fileExists(atPath: keyPath) {
+            // A key file named by the flag must be there; the config's (created only once retention
+            // runs) and the default one are used when they exist.
+            let keyPath = try keyFile ?? options.gatewayConfig?.audit.keyFile ?? AuditSigningKey.defaultPath(state: options.url)
+            if let keyPath, keyFile != nil || FileManager.default.fileExists(atPath: keyPath) {
                 do {
                     key = try AuditSigningKey.load(path: keyPath, create: false)
                 } catch {

@@ -78,4 +78,58 @@ struct GatewayResponseFramingTests {
             #expect(try sized.readResponse().bodyText == "ok")
         }
     }
+
+    @Test func headOverHTTP10KeepsTheConnection() async throws {
+        try await Self.withGateway { port in
+            let connection = try RawHTTPConnection(port: port)
+            #expect(connection.send("HEAD /chunked?n=10 HTTP/1.0\r\nHost: t\r\nConnection: keep-alive\r\n\r\n"))
+            let head = try connection.readResponse(forHead: true)
+            #expect(head.status == 200 && head.header("connection")?.lowercased() == "keep-alive")
+            #expect(connection.send("GET /ok HTTP/1.0\r\nHost: t\r\n\r\n"))
+            #expect(try connection.readResponse().bodyText == "ok")
+        }
+    }
+
+    /// TRACE is forwarded without framing headers, so a body would reach the upstream as a second,
+    /// unchecked request: it is refused instead.
+    @Test func traceWithABodyIsRefused() async throws {
+        try await Self.withGateway { port in
+            let smuggled = "GET /control/calls HTTP/1.1\r\nHost: t\r\n\r\n"
+            let connection = try RawHTTPConnection(port: port)
+            #expect(connection.send("TRACE /ok HTTP/1.1\r\nHost: t\r\nContent-Length: \(smuggled.utf8.count)\r\n\r\n" + smuggled))
+            let response = try connection.readResponse()
+            #expect(response.status == 400)
+            #expect(response.bodyText.contains("TRACE"))
+            #expect(connection.waitForClose())
+        }
+    }
+
+    /// CONNECT is refused (a reverse proxy opens no tunnels). An answer to CONNECT carries no body,
+    /// so it must not announce one; the connection closes after it (the parser would take what
+    /// follows for tunnel bytes).
+    @Test func localAnswersToConnectAreBodylessAndClose() async throws {
+        try await Self.withGateway { port in
+            let connection = try RawHTTPConnection(port: port)
+            #expect(connection.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"))
+            let response = try connection.readResponse(forHead: true)
+            #expect(response.status == 405)
+            #expect(response.header("content-length") == nil && response.header("transfer-encoding") == nil)
+            #expect(response.header("connection")?.lowercased() == "close")
+            #expect(connection.waitForClose())
+        }
+    }
+
+    @Test func http10ClientsGetNoInterimContinue() async throws {
+        try await Self.withGateway { port in
+            let connection = try RawHTTPConnection(port: port)
+            #expect(connection.send("POST /echo HTTP/1.0\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi"))
+            var bytes: [UInt8] = []
+            while bytes.count < 12 {
+                let part = connection.receive(upTo: 12 - bytes.count)
+                if part.isEmpty { break }
+                bytes += part
+            }
+            #expect(String(decoding: bytes, as: UTF8.self) == "HTTP/1.0 200", "the first bytes are the final answer")
+        }
+    }
 }

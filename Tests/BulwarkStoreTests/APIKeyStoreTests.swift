@@ -2,6 +2,7 @@ import BulwarkSecurity
 import BulwarkStore
 import BulwarkTesting
 import Foundation
+import GRDB
 import Testing
 
 /// The same contract against the embedded SQLite file and a real PostgreSQL.
@@ -77,6 +78,28 @@ struct APIKeyStoreTests {
         defer { stores.close() }
         try await Self.exercise(stores.apiKeys)
         try await Self.racingCreates(stores.apiKeys)
+    }
+
+    /// A store written before names were unique may hold two active keys with one name: it must
+    /// still open (so the operator can revoke one), and gets the index once they are resolved.
+    @Test func storesWithDuplicateActiveNamesStillOpen() async throws {
+        let path = try TestPaths.temporaryDirectory() + "/state.sqlite"
+        let pool = try SQLiteDatabase.open(path: path)
+        try await pool.write { db in
+            try db.execute(sql: """
+                CREATE TABLE bulwark_api_keys (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, digest BLOB NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER)
+                """)
+            try db.execute(sql: "INSERT INTO bulwark_api_keys VALUES ('a1', 'ops', x'00', 1, NULL), ('a2', 'ops', x'01', 2, NULL)")
+        }
+        let stores = try await StateStores.open(.sqlite(path: path))
+        #expect(try await stores.apiKeys.list().count == 2)
+        #expect(try await stores.apiKeys.revoke(id: "a1", now: 3))
+        stores.close()
+        let reopened = try await StateStores.open(.sqlite(path: path))
+        defer { reopened.close() }
+        let clash = APIKeyRecord(id: "a3", name: "ops", digest: [2], createdAt: 4)
+        await #expect(throws: APIKeyStoreError.nameTaken("ops")) { try await reopened.apiKeys.insert(clash) }
     }
 
     @Test func unwritableLocationsAreClearErrors() async throws {

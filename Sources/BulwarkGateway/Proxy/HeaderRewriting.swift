@@ -55,10 +55,12 @@ enum HeaderRewriting {
     /// The head sent to the client: upstream hop-by-hop and fingerprinting fields removed, security
     /// headers added where the upstream did not choose its own, the request id echoed, `extra`
     /// (rate-limit fields) replacing any upstream field of the same name, and the body framed for
-    /// the client's HTTP version. `bodyless` marks an answer to CONNECT.
+    /// the client's HTTP version. `bodyless` marks an answer to CONNECT; `forHead` one to HEAD,
+    /// which has no body to delimit (so no close for a close-delimited one).
     static func clientHead(
         from head: HTTPResponseHead, version: HTTPVersion, requestID: String,
-        securityHeaders: [SecurityHeader], close: Bool, extra: [(String, String)] = [], bodyless: Bool = false
+        securityHeaders: [SecurityHeader], close: Bool, extra: [(String, String)] = [], bodyless: Bool = false,
+        forHead: Bool = false
     ) -> ClientHead {
         let tokens = connectionTokens(head.headers)
         var fields: [(String, String)] = []
@@ -80,7 +82,7 @@ enum HeaderRewriting {
         fields.append((RequestIDPolicy.headerName, requestID))
         fields.append(contentsOf: extra)
         let framing = ResponseWriting.frame(status: Int(head.status.code), version: version, bodyless: bodyless, fields: &fields)
-        let closes = close || framing == .closeDelimited
+        let closes = close || (framing == .closeDelimited && !forHead)
         if closes {
             fields.append(("Connection", "close"))
         } else if version.major == 1 && version.minor == 0 {

@@ -25,7 +25,8 @@ extension ProxyHandler {
             respondProblem(error, exchange: exchange, closeConnection: true)
             return
         }
-        if facts.expectContinue {
+        if facts.expectContinue && head.version.major == 1 && head.version.minor >= 1 {
+            // (An HTTP/1.0 client cannot expect a 100: RFC 9110 §10.1.1 says to ignore it.)
             // We vouch for the body ourselves; the upstream sees an ordinary request.
             var interim = context.channel.allocator.buffer(capacity: 32)
             ResponseWriting.writeHead(version: head.version, status: .continue, fields: [], into: &interim)

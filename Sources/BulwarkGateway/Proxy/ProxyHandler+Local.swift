@@ -62,7 +62,11 @@ extension ProxyHandler {
         fields.append(contentsOf: exchange.extraHeaders)
         fields.append((RequestIDPolicy.headerName, exchange.requestID))
         fields.append(("Content-Length", String(body?.readableBytes ?? 0)))
-        exchange.framing = ResponseWriting.frame(status: status, version: exchange.head.version, fields: &fields)
+        let isConnect = exchange.head.method == .CONNECT
+        exchange.framing = ResponseWriting.frame(
+            status: status, version: exchange.head.version, bodyless: isConnect, fields: &fields)
+        // After an answer to CONNECT the parser expects tunnel bytes, not another request.
+        if isConnect { exchange.closeAfterResponse = true }
         if exchange.closeAfterResponse { fields.append(("Connection", "close")) }
         // Head and body leave as one buffer.
         let sendsBody = exchange.framing != .none && !exchange.suppressesBody && (body?.readableBytes ?? 0) > 0

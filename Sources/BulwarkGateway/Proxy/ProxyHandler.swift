@@ -11,7 +11,7 @@ import NIOHTTP1
 /// own answers are written by `ProxyHandler+Local.swift`.
 final class ProxyHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundIn = IOData
     /// Responses are serialized here (`ResponseWriting`), not by NIO's encoder.
     typealias OutboundOut = IOData
 
@@ -139,6 +139,21 @@ final class ProxyHandler: ChannelDuplexHandler {
         if facts.contentLength != nil && facts.hasTransferEncoding {
             respondProblem(
                 BulwarkError(ErrorCatalog.badRequest, "A request must not carry both Content-Length and Transfer-Encoding."),
+                exchange: exchange, closeConnection: true)
+            return
+        }
+        if head.method == .CONNECT {
+            // A reverse proxy does not open tunnels; the answer is bodyless and closes (ProxyHandler+Local).
+            respondProblem(
+                BulwarkError(ErrorCatalog.methodNotAllowed, "CONNECT is not supported: this is a reverse proxy, not a tunnel."),
+                exchange: exchange, closeConnection: true)
+            return
+        }
+        if head.method == .TRACE && exchange.hasBody {
+            // TRACE is forwarded without framing headers (it has no body by definition), so body
+            // bytes would reach the upstream as a second, unchecked request.
+            respondProblem(
+                BulwarkError(ErrorCatalog.badRequest, "A TRACE request must not carry a body."),
                 exchange: exchange, closeConnection: true)
             return
         }

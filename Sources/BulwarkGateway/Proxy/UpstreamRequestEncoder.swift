@@ -50,11 +50,13 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
     static func frame(_ head: inout HTTPRequestHead) -> Bool {
         var hasLength = false
         var transferEncoding: String?
+        var transferEncodings = 0
         for (name, value) in head.headers {
             if ResponseWriting.isContentLength(name) {
                 hasLength = true
-            } else if transferEncoding == nil, ResponseWriting.isTransferEncoding(name) {
-                transferEncoding = value
+            } else if ResponseWriting.isTransferEncoding(name) {
+                if transferEncoding == nil { transferEncoding = value }
+                transferEncodings += 1
             }
         }
         let http11 = head.version.major == 1 && head.version.minor >= 1
@@ -69,7 +71,9 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
                 return false
             }
             guard http11 else { return false }
-            if transferEncoding != "chunked" { head.headers.replaceOrAdd(name: "transfer-encoding", value: "chunked") }
+            if transferEncoding != "chunked" || transferEncodings > 1 {
+                head.headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+            }
             return true
         default:
             if hasLength {

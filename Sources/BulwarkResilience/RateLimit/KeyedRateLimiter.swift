@@ -75,7 +75,8 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     }
 
     /// Nanoseconds since the limiter was created: the timeline every decision is made on.
-    /// For `ContinuousClock` this agrees with `now` to within a few tens of nanoseconds.
+    /// For `ContinuousClock`, `now` runs ahead of this by at most the spread of
+    /// `ContinuousNanoseconds.paired()` (well under a microsecond unless the thread was preempted).
     public func timeline(_ instant: C.Instant) -> Int64 { epoch.duration(to: instant).nanosecondsClamped }
 
     /// The current point on the limiter's timeline.

@@ -25,6 +25,13 @@ public final class PostgresAPIKeyStore: APIKeyStore {
                 revoked_at BIGINT
             )
             """, client: client, logger: logger)
+        var duplicates: [String] = []
+        let rows = try await client.query(PostgresQuery(unsafeSQL: APIKeySchema.duplicateActiveNames), logger: logger)
+        for try await name in rows.decode(String.self) { duplicates.append(name) }
+        guard duplicates.isEmpty else {
+            logger.warning("\(APIKeySchema.duplicatesWarning(duplicates))")
+            return
+        }
         try await PostgresSchema.create(PostgresQuery(unsafeSQL: APIKeySchema.activeNameIndex), client: client, logger: logger)
     }
 

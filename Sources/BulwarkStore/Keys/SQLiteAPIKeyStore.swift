@@ -1,13 +1,16 @@
 import BulwarkSecurity
 import Foundation
 import GRDB
+import Logging
 
 /// API key records in the embedded state file, for a single gateway and the `bulwark keys` CLI.
 public final class SQLiteAPIKeyStore: APIKeyStore {
     private let pool: DatabasePool
+    private let logger: Logger
 
-    public init(pool: DatabasePool) {
+    public init(pool: DatabasePool, logger: Logger = Logger(label: "bulwark.store.keys")) {
         self.pool = pool
+        self.logger = logger
     }
 
     public func migrate() async throws {
@@ -21,8 +24,13 @@ public final class SQLiteAPIKeyStore: APIKeyStore {
                     revoked_at INTEGER
                 )
                 """)
-            try db.execute(sql: APIKeySchema.activeNameIndex)
         }
+        let duplicates = try await pool.read { db in try String.fetchAll(db, sql: APIKeySchema.duplicateActiveNames) }
+        guard duplicates.isEmpty else {
+            logger.warning("\(APIKeySchema.duplicatesWarning(duplicates))")
+            return
+        }
+        try await pool.write { db in try db.execute(sql: APIKeySchema.activeNameIndex) }
     }
 
     public func insert(_ record: APIKeyRecord) async throws {

@@ -62,7 +62,8 @@ final class GroupCommitQueue<Item: Sendable, Output: Sendable>: Sendable {
     }
 
     /// Queues `item` without waiting: `completion` runs once it is committed or its batch failed
-    /// (on the writer's task, so it must be quick). For callers that must not wait and must not
+    /// (on the writer's task, so it must be quick), or at once on the caller's thread when the
+    /// queue is closed. For callers that must not wait and must not
     /// start a task per item; the writer task starts only when the queue was idle.
     func submitDetached(_ item: Item, completion: @escaping @Sendable (Result<Output, any Error>) -> Void) {
         enqueue(Waiter(item: item, completion: .callback(completion)))
