@@ -160,6 +160,7 @@ struct LogEventTests {
         let (record, fields) = try record(sink)
         #expect(record["level"] as? String == "warning")
         #expect(record["message"] as? String == "slow operation")
+        #expect(record["error_code"] as? String == "SLOW_OPERATION", "the same code the tracker's reports carry")
         #expect(record["request_id"] as? String == "req-slow")
         #expect(fields["event"] as? String == "slow_operation", "the event's own fields win")
         #expect(fields["operation"] as? String == "upstream.call")

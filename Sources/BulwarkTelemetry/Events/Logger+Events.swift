@@ -142,17 +142,22 @@ extension Logger {
         }
     }
 
-    /// An operation slower than its threshold, at `warning`.
+    /// An operation slower than its threshold, at `warning`, with `error_code` `SLOW_OPERATION`
+    /// (what operators search for). The one shape of this event: the tracker's reports use it too.
     public func logSlowOperation(
         _ operation: String, duration: Duration, threshold: Duration, metadata: @autoclosure () -> Logger.Metadata? = nil,
         file: String = #fileID, function: String = #function, line: UInt = #line
     ) {
         emit(.slowOperation, level: .warning, extra: metadata, file: file, function: function, line: line) { fields in
+            fields[EventField.errorCode] = .string(Self.slowOperationCode)
             fields["operation"] = .string(operation)
             fields[EventField.durationMilliseconds] = .stringConvertible(Self.milliseconds(duration))
             fields["threshold_ms"] = .stringConvertible(Self.milliseconds(threshold))
         }
     }
+
+    /// The `error_code` of slow-operation events.
+    public static let slowOperationCode = "SLOW_OPERATION"
 
     /// Metadata keys shared by several kinds.
     enum EventField {
