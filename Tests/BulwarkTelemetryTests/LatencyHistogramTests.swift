@@ -1,4 +1,5 @@
 import BulwarkTelemetry
+import BulwarkTesting
 import Testing
 
 @Suite struct LatencyHistogramTests {
@@ -84,5 +85,28 @@ import Testing
         slow.record(nanoseconds: 30_000_000_000)
         #expect(fast.footprintBytes < slow.footprintBytes)
         #expect(fast.footprintBytes <= 20 * 1024)
+    }
+}
+
+@Suite struct LatencyHistogramMergeTests {
+    /// Merging stripes gives the same figures as recording everything into one histogram.
+    @Test func mergingEqualsRecordingIntoOne() {
+        var random = SplitMix64(seed: 11)
+        var whole = LatencyHistogram()
+        var parts = [LatencyHistogram(), LatencyHistogram(), LatencyHistogram()]
+        for index in 0..<30_000 {
+            // Mostly fast, some very slow, so the parts have resized differently.
+            let nanoseconds = index % 997 == 0
+                ? UInt64.random(in: 1_000_000_000...100_000_000_000, using: &random)
+                : UInt64.random(in: 1_000...5_000_000, using: &random)
+            whole.record(nanoseconds: nanoseconds)
+            parts[index % 3].record(nanoseconds: nanoseconds)
+        }
+        var merged = LatencyHistogram()
+        for part in parts { merged.merge(part) }
+        #expect(merged.summary(operation: "x", slowCount: 0) == whole.summary(operation: "x", slowCount: 0))
+        for percentile in [0.0, 10, 50, 90, 99, 99.9, 100] {
+            #expect(merged.microseconds(atPercentile: percentile) == whole.microseconds(atPercentile: percentile))
+        }
     }
 }

@@ -200,3 +200,35 @@ struct Boom: Error, Equatable {}
         #expect(TimingConfigurationError.operationLimitTooSmall(0).description.contains("operation limit"))
     }
 }
+
+/// Recordings from many threads land in different stripes of one operation; reads merge them
+/// exactly (counts, sum, maximum, slow count) and the percentiles see every value.
+@Suite struct StripedOperationTests {
+    @Test func recordingsFromManyThreadsAreAllCounted() async throws {
+        let harness = TrackerHarness()  // `request` is slow from 1000 ms
+        let operation = harness.tracker.operation("request")
+        let threads = 8
+        let perThread = 2_000
+        await withTaskGroup(of: Void.self) { group in
+            for thread in 0..<threads {
+                group.addTask {
+                    // Task t records t+1 ms, except one slow 1 s recording each.
+                    for index in 0..<perThread {
+                        let milliseconds = index == 0 ? 1_000 : thread + 1
+                        operation.record(.milliseconds(milliseconds))
+                    }
+                }
+            }
+        }
+        let summary = operation.summary()
+        #expect(operation.count == UInt64(threads * perThread))
+        #expect(summary.count == UInt64(threads * perThread))
+        #expect(summary.slowCount == UInt64(threads))
+        #expect(summary.maxMicroseconds == 1_000_000)
+        let expectedSum = (0..<threads).reduce(0) { $0 + ($1 + 1) * 1_000 * (perThread - 1) + 1_000_000 }
+        #expect(summary.sumMicroseconds == UInt64(expectedSum))
+        // Half the recordings are 1–4 ms, half 5–8 ms (plus one slow one per thread).
+        #expect(summary.p50Microseconds >= 4_000 && summary.p50Microseconds <= 5_005)
+        #expect(summary.p99Microseconds >= 8_000 && summary.p99Microseconds <= 8_010)
+    }
+}

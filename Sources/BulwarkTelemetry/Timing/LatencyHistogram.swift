@@ -42,6 +42,15 @@ public struct LatencyHistogram: Sendable {
         return copy
     }
 
+    /// Adds everything `other` recorded (for histograms kept apart to avoid sharing a lock).
+    public mutating func merge(_ other: LatencyHistogram) {
+        histogram.add(other.histogram)
+        count &+= other.count
+        let (sum, overflow) = sumNanoseconds.addingReportingOverflow(other.sumNanoseconds)
+        sumNanoseconds = overflow ? .max : sum
+        maxNanoseconds = Swift.max(maxNanoseconds, other.maxNanoseconds)
+    }
+
     /// The latency at `percentile` (0–100) in microseconds, within 0.1 %; 0 when empty.
     public func microseconds(atPercentile percentile: Double) -> UInt64 {
         count == 0 ? 0 : histogram.valueAtPercentile(percentile)
