@@ -1,4 +1,5 @@
 import BulwarkTelemetry
+import BulwarkTesting
 import Logging
 import MetricsTestKit
 import Synchronization
@@ -69,5 +70,34 @@ import Testing
         let recorder = AuditRecorder(logger: Logger(label: "test"), metrics: metrics)
         recorder.record(Self.event("ip.block"))
         #expect(try metrics.expectCounter("bulwark_audit_events_total", [("result", "dropped")]).totalValue == 1)
+    }
+}
+
+@Suite struct AuditRecorderFailureLogTests {
+    struct Down: Error {}
+
+    /// A sink that refuses every event at once.
+    final class DownSink: AuditSink {
+        func append(_ event: AuditEvent) async throws -> AuditReceipt { throw Down() }
+        func appendDetached(_ event: AuditEvent, completion: @escaping @Sendable (Result<AuditReceipt, any Error>) -> Void) {
+            completion(.failure(Down()))
+        }
+    }
+
+    /// Every failure is counted; the log gets one warning per interval, naming how many it skipped.
+    @Test func failuresAreLoggedOncePerInterval() throws {
+        let clock = ManualClock()
+        let sink = MemorySink()
+        let metrics = TestMetrics()
+        let recorder = AuditRecorder(
+            sink: DownSink(), logger: jsonLogger(sink), metrics: metrics, clock: TimingClock(clock))
+        for _ in 0..<5 { recorder.record(AuditRecorderTests.event("auth.failure")) }
+        #expect(sink.lines.count == 1)
+        clock.advance(by: AuditRecorder.failureLogInterval)
+        recorder.record(AuditRecorderTests.event("auth.failure"))
+        #expect(sink.lines.count == 2)
+        let second = try #require(sink.lines.last)
+        #expect(second.contains("\"unlogged_failures\":4"), "\(second)")
+        #expect(try metrics.expectCounter("bulwark_audit_events_total", [("result", "failed")]).totalValue == 6)
     }
 }

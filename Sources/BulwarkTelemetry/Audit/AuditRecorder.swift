@@ -19,10 +19,21 @@ public final class AuditRecorder: Sendable {
     private let recorded: Counter
     private let dropped: Counter
     private let failed: Counter
+    private let clock: TimingClock
+    /// When a failed append was last logged, and how many failures went unlogged since.
+    private let failureLog = Mutex<(lastLogged: UInt64?, unlogged: Int)>((nil, 0))
 
-    public init(sink: (any AuditSink)? = nil, maxInFlight: Int = 1024, logger: Logger, metrics: any MetricsFactory = MetricsSystem.factory) {
+    /// A store that is down fails every event; one warning per this interval (with the count of
+    /// the others) keeps that from flooding the log, e.g. while an attack produces events.
+    public static let failureLogInterval: Duration = .seconds(10)
+
+    public init(
+        sink: (any AuditSink)? = nil, maxInFlight: Int = 1024, logger: Logger, metrics: any MetricsFactory = MetricsSystem.factory,
+        clock: TimingClock = .monotonic
+    ) {
         self.sink.withLock { $0 = sink }
         self.maxInFlight = maxInFlight
+        self.clock = clock
         self.logger = logger
         recorded = Counter(label: "bulwark_audit_events_total", dimensions: [("result", "recorded")], factory: metrics)
         dropped = Counter(label: "bulwark_audit_events_total", dimensions: [("result", "dropped")], factory: metrics)
@@ -75,11 +86,27 @@ public final class AuditRecorder: Sendable {
                 recorded.increment()
             case .failure(let error):
                 failed.increment()
-                logger.warning("audit event not recorded", metadata: [
-                    "action": .string(event.action), "error": .string(String(describing: error)),
-                ])
+                logFailure(event, error)
             }
         }
+    }
+
+    /// Logs a failed append, at most once per `failureLogInterval` (all are counted in metrics).
+    private func logFailure(_ event: AuditEvent, _ error: any Error) {
+        let now = clock.now()
+        let interval = UInt64(Self.failureLogInterval.components.seconds) * 1_000_000_000
+        let unlogged = failureLog.withLock { state -> Int? in
+            if let last = state.lastLogged, now &- last < interval {
+                state.unlogged += 1
+                return nil
+            }
+            defer { state = (now, 0) }
+            return state.unlogged
+        }
+        guard let unlogged else { return }
+        var metadata: Logger.Metadata = ["action": .string(event.action), "error": .string(String(describing: error))]
+        if unlogged > 0 { metadata["unlogged_failures"] = .stringConvertible(unlogged) }
+        logger.warning("audit event not recorded", metadata: metadata)
     }
 }
 
