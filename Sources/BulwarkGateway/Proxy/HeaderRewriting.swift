@@ -55,12 +55,11 @@ enum HeaderRewriting {
     /// The head sent to the client: upstream hop-by-hop and fingerprinting fields removed, security
     /// headers added where the upstream did not choose its own, the request id echoed, `extra`
     /// (rate-limit fields) replacing any upstream field of the same name, and the body framed for
-    /// the client's HTTP version. `bodyless` marks an answer to CONNECT; `forHead` one to HEAD,
-    /// which has no body to delimit (so no close for a close-delimited one).
+    /// the client's HTTP version. `forHead` marks an answer to HEAD, which has no body to delimit
+    /// (so no close for a close-delimited one). CONNECT never gets here: the gateway refuses it.
     static func clientHead(
         from head: HTTPResponseHead, version: HTTPVersion, requestID: String,
-        securityHeaders: [SecurityHeader], close: Bool, extra: [(String, String)] = [], bodyless: Bool = false,
-        forHead: Bool = false
+        securityHeaders: [SecurityHeader], close: Bool, extra: [(String, String)] = [], forHead: Bool = false
     ) -> ClientHead {
         let tokens = connectionTokens(head.headers)
         var fields: [(String, String)] = []
@@ -81,7 +80,7 @@ enum HeaderRewriting {
         }
         fields.append((RequestIDPolicy.headerName, requestID))
         fields.append(contentsOf: extra)
-        let framing = ResponseWriting.frame(status: Int(head.status.code), version: version, bodyless: bodyless, fields: &fields)
+        let framing = ResponseWriting.frame(status: Int(head.status.code), version: version, fields: &fields)
         let closes = close || (framing == .closeDelimited && !forHead)
         if closes {
             fields.append(("Connection", "close"))

@@ -52,8 +52,7 @@ extension ProxyHandler {
         let close = closeConnection || !exchange.keepAlive || quiescing || (exchange.hasBody && !exchange.requestComplete)
         exchange.closeAfterResponse = exchange.closeAfterResponse || close
 
-        // Collected as an array and handed to HTTPHeaders at once: its `add` re-checks each name,
-        // and every name here is one of ours.
+        // One field array, serialized in one pass by `ResponseWriting`.
         var fields: [(String, String)] = []
         let securityHeaders = runtime.securityHeaders(overTLS: exchange.overTLS)
         fields.reserveCapacity(securityHeaders.count + exchange.extraHeaders.count + 7)

@@ -168,7 +168,7 @@ extension ProxyHandler {
         let clientHead = HeaderRewriting.clientHead(
             from: head, version: exchange.head.version, requestID: exchange.requestID,
             securityHeaders: runtime.securityHeaders(overTLS: exchange.overTLS), close: close, extra: exchange.extraHeaders,
-            bodyless: exchange.head.method == .CONNECT, forHead: exchange.head.method == .HEAD)
+            forHead: exchange.head.method == .HEAD)
         exchange.framing = clientHead.framing
         // A close-delimited body (HTTP/1.0 client, no length) ends only when the connection does.
         if clientHead.closes { exchange.closeAfterResponse = true }
