@@ -1,9 +1,7 @@
 /// Lowercase hex writing shared by ids and trace contexts.
 package enum HexDigits {
-    package static let table: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Sixteen digits of `value`. Computes each digit instead of reading `table`: a global's
-    /// lazy-initialization check on every id generated showed up in the gateway's profile.
+    /// Sixteen digits of `value`. Digits are computed rather than read from a table: a global
+    /// table's lazy-initialization check on every id generated showed up in the gateway's profile.
     package static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         var value = value
         for index in stride(from: 15, through: 0, by: -1) {
@@ -27,8 +25,8 @@ package enum HexDigits {
         String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
             var offset = 0
             for byte in bytes {
-                buffer[offset] = table[Int(byte >> 4)]
-                buffer[offset + 1] = table[Int(byte & 0x0F)]
+                buffer[offset] = digit(byte >> 4)
+                buffer[offset + 1] = digit(byte & 0x0F)
                 offset += 2
             }
             return offset

@@ -11,10 +11,7 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
     @usableFromInline var base: UnsafeMutablePointer<UInt8>
     @usableFromInline var capacity: Int
     /// Bytes written so far.
-    public private(set) var count: Int {
-        get { storedCount }
-        set { storedCount = newValue }
-    }
+    public var count: Int { storedCount }
     @usableFromInline var storedCount: Int
 
     public init(capacity: Int = 512) {
@@ -68,21 +65,12 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
 
     /// Appends text that is already valid JSON (e.g. a number's digits).
     public mutating func appendRaw(_ text: String) {
-        // Native strings expose their bytes without a copy (or a retain, unlike `withUTF8`).
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendBytes(UnsafeRawBufferPointer($0)) }
-        if done == nil {
-            var text = text
-            text.withUTF8 { appendBytes(UnsafeRawBufferPointer($0)) }
-        }
+        text.withUTF8Bytes { appendBytes(UnsafeRawBufferPointer($0)) }
     }
 
     /// Appends a slice of text that is already valid JSON, without making a `String` of it.
     public mutating func appendRaw(_ text: Substring) {
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendBytes(UnsafeRawBufferPointer($0)) }
-        if done == nil {
-            var text = text
-            text.withUTF8 { appendBytes(UnsafeRawBufferPointer($0)) }
-        }
+        text.withUTF8Bytes { appendBytes(UnsafeRawBufferPointer($0)) }
     }
 
     /// Decimal digits written straight into the buffer: no `String` per number (log lines carry
@@ -137,16 +125,12 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
             remaining /= 10
             index -= 1
         }
-        count += digits
+        storedCount += digits
     }
 
     /// Appends `value` as a quoted JSON string, escaping per RFC 8259.
     public mutating func appendQuoted(_ value: String) {
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { appendQuoted(utf8: $0) }
-        if done == nil {
-            var value = value
-            value.withUTF8 { appendQuoted(utf8: $0) }
-        }
+        value.withUTF8Bytes { appendQuoted(utf8: $0) }
     }
 
     /// Appends UTF-8 bytes as a quoted JSON string, escaping per RFC 8259.
@@ -157,7 +141,7 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
         if clean > 0, let from = input.baseAddress {
             (out + 1).initialize(from: from, count: clean)
         }
-        count += clean + 1
+        storedCount += clean + 1
         if clean < input.count {
             appendEscaped(UnsafeBufferPointer(rebasing: input[clean...]))
         }
@@ -174,8 +158,8 @@ public struct JSONBuffer: ~Copyable, @unchecked Sendable {
             case 0x09: append("\\t")
             case 0..<0x20:
                 append("\\u00")
-                appendByte(HexDigits.table[Int(byte >> 4)])
-                appendByte(HexDigits.table[Int(byte & 0xF)])
+                appendByte(HexDigits.digit(byte >> 4))
+                appendByte(HexDigits.digit(byte & 0xF))
             default:
                 appendByte(byte)
             }

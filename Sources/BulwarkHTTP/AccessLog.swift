@@ -51,7 +51,8 @@ extension AccessLogRecord: JSONFragment {
     /// Renders the record as one JSON object; the path is redacted (query secrets).
     public func appendJSON(to out: inout JSONBuffer, redactor: LogRedactor) {
         out.appendField("{\"method\":", method)
-        out.appendField(",\"path\":", redactor.redact(text: path))
+        out.append(",\"path\":")
+        redactor.appendRedactedQuoted(path, to: &out)
         out.appendField(",\"route\":", route)
         out.append(",\"status\":")
         out.append(status)

@@ -138,7 +138,7 @@ public struct JSONLogHandler: LogHandler {
         Self.appendLevel(level, to: &out)
         out.appendRaw(loggerField)
         out.append(",\"message\":")
-        appendRedacted(message, to: &out)
+        redactor.appendRedactedQuoted(message, to: &out)
         out.appendField(",\"source\":{\"file\":", file)
         out.appendField(",\"function\":", function)
         out.append(",\"line\":")
@@ -189,8 +189,7 @@ public struct JSONLogHandler: LogHandler {
 
     /// The first eight UTF-8 bytes of `key`, big-endian and zero-padded, so integer order is byte order.
     private static func sortPrefix(_ key: String) -> UInt64 {
-        if let prefix = key.utf8.withContiguousStorageIfAvailable(sortPrefix(bytes:)) { return prefix }
-        return Array(key.utf8).withUnsafeBufferPointer(sortPrefix(bytes:))
+        key.withUTF8Bytes(sortPrefix(bytes:))
     }
 
     private static func sortPrefix(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -211,7 +210,7 @@ public struct JSONLogHandler: LogHandler {
         if case .stringConvertible(let convertible) = value, let fragment = convertible as? any JSONFragment {
             fragment.appendJSON(to: &out, redactor: redactor)
         } else if case .string(let text) = value {
-            appendRedacted(text, to: &out)
+            redactor.appendRedactedQuoted(text, to: &out)
         } else {
             appendValue(redactor.redact(key: key, value: value), to: &out)
         }
@@ -226,7 +225,7 @@ public struct JSONLogHandler: LogHandler {
         }
         switch value {
         case .string(let text):
-            appendRedacted(text, to: &out)
+            redactor.appendRedactedQuoted(text, to: &out)
         case .stringConvertible(let convertible):
             if Self.appendScalar(convertible, to: &out, redactor: redactor) { return }
             if let fragment = convertible as? any JSONFragment {
@@ -256,11 +255,6 @@ public struct JSONLogHandler: LogHandler {
             return false
         }
         return true
-    }
-
-    /// `text` redacted and quoted.
-    private func appendRedacted(_ text: String, to out: inout JSONBuffer) {
-        redactor.appendRedactedQuoted(text, to: &out)
     }
 
     /// A value's text: bare when it is a JSON number or boolean, else a redacted string.
@@ -294,7 +288,7 @@ public struct JSONLogHandler: LogHandler {
     private func appendID(_ id: String?, _ field: StaticString, unless skipped: Bool, to out: inout JSONBuffer) {
         guard let id, !skipped else { return }
         out.append(field)
-        appendRedacted(id, to: &out)
+        redactor.appendRedactedQuoted(id, to: &out)
     }
 
     private func appendValue(_ value: Logger.Metadata.Value, to out: inout JSONBuffer) {

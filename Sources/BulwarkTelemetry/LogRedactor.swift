@@ -33,9 +33,7 @@ public struct LogRedactor: Sendable {
     /// of every log line, so it compares ASCII bytes (only at positions where some fragment could
     /// start) instead of building lower-cased strings.
     public func isSecretKey(_ key: String) -> Bool {
-        if let secret = key.utf8.withContiguousStorageIfAvailable(keyMatcher.matches) { return secret }
-        var key = key
-        return key.withUTF8 { keyMatcher.matches($0) }
+        key.withUTF8Bytes(keyMatcher.matches)
     }
 
     /// The value to log for `key`: masked when the key is secret, text-scanned otherwise.
@@ -83,9 +81,7 @@ public struct LogRedactor: Sendable {
     /// bytes lets log handlers skip both the rewriting and the escaping passes for ordinary values.
     func isPlainJSONText(_ text: String) -> Bool {
         guard extraScanner == nil else { return false }
-        if let plain = text.utf8.withContiguousStorageIfAvailable(ByteScan.isPlainLogText) { return plain }
-        var text = text
-        return text.withUTF8(ByteScan.isPlainLogText)
+        return text.withUTF8Bytes(ByteScan.isPlainLogText)
     }
 
     /// Cheap pre-check so ordinary messages skip the rewriting passes.

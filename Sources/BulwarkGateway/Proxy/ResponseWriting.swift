@@ -1,3 +1,4 @@
+import BulwarkCore
 import NIOCore
 import NIOHTTP1
 
@@ -111,18 +112,10 @@ enum ResponseWriting {
     /// Copies a string's UTF-8 bytes to `destination`; returns how many.
     @inline(__always)
     static func copyUTF8(_ text: String, to destination: UnsafeMutableRawPointer) -> Int {
-        if let count = text.utf8.withContiguousStorageIfAvailable({ bytes -> Int in
+        text.withUTF8Bytes { bytes -> Int in
             if let source = bytes.baseAddress { destination.copyMemory(from: source, byteCount: bytes.count) }
             return bytes.count
-        }) {
-            return count
         }
-        var count = 0
-        for byte in text.utf8 {
-            destination.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
-            count += 1
-        }
-        return count
     }
 
     static func isContentLength(_ name: String) -> Bool {
