@@ -27,16 +27,12 @@ final class GatewayAudit: Sendable {
         recorder = AuditRecorder(logger: logger, metrics: metrics.factory)
     }
 
-    /// The key file retention signs with: the configured one, else next to an SQLite state file.
-    static func keyFile(config: AuditConfig, state: StateURL) -> String? {
-        config.keyFile ?? AuditSigningKey.defaultPath(state: state)
-    }
 
     /// Opens the trail (waiting for SQLite, which is local; in the background for PostgreSQL, so a
     /// database that is down does not stop the gateway) and starts retention.
     func start(health: HealthRegistry) async throws {
         guard config.enabled else { return }
-        if config.retain != nil || config.keep != nil, Self.keyFile(config: config, state: state) == nil {
+        if config.retain != nil || config.keep != nil, config.signingKeyPath(state: state) == nil {
             throw ConfigError(key: "audit.key-file", "retention on a PostgreSQL trail needs a key file to sign its checkpoints")
         }
         if case .sqlite = state {
@@ -72,7 +68,7 @@ final class GatewayAudit: Sendable {
         recorder.attach(opened)
         logger.notice("audit trail open", metadata: ["state": "\(Self.describe(state))"])
         if let retention = try retention() {
-            let key = try AuditSigningKey.load(path: Self.keyFile(config: config, state: state) ?? "", create: true)
+            let key = try AuditSigningKey.load(path: config.signingKeyPath(state: state) ?? "", create: true)
             let task = Task { [logger] in
                 while !Task.isCancelled {
                     do {
@@ -118,5 +114,13 @@ final class GatewayAudit: Sendable {
         case .sqlite(let path): "sqlite:\(path)"
         case .postgres(let location): "postgres://\(location.host):\(location.port)"
         }
+    }
+}
+
+extension AuditConfig {
+    /// The key file retention signs with: the configured one, else next to an SQLite state file
+    /// (none for PostgreSQL). The gateway and `bulwark trail verify` both read it here.
+    public func signingKeyPath(state: StateURL) -> String? {
+        keyFile ?? AuditSigningKey.defaultPath(state: state)
     }
 }

@@ -89,21 +89,22 @@ public final class GatewayService: Service, Sendable {
             }
             logger.notice("drained", metadata: ["complete": "\(finished)"])
             _ = await shutdown.runAll()
-            breakerSyncTask.withLock { $0?.cancel() }
-            keyRefreshTask.withLock { $0?.cancel() }
-            protectionSyncTask.withLock { $0?.cancel() }
-            stateStores.withLock { $0?.close() }
-            storeTask.withLock { $0?.cancel() }
+            stopBackgroundWork()
         } catch {
-            breakerSyncTask.withLock { $0?.cancel() }
-            keyRefreshTask.withLock { $0?.cancel() }
-            protectionSyncTask.withLock { $0?.cancel() }
-            stateStores.withLock { $0?.close() }
-            storeTask.withLock { $0?.cancel() }
+            stopBackgroundWork()
             try? await group.shutdownGracefully()
             throw error
         }
         try await group.shutdownGracefully()
+    }
+
+    /// Stops the store-backed loops (breaker sync, key refresh, protection sync), then the store.
+    private func stopBackgroundWork() {
+        breakerSyncTask.withLock { $0?.cancel() }
+        keyRefreshTask.withLock { $0?.cancel() }
+        protectionSyncTask.withLock { $0?.cancel() }
+        stateStores.withLock { $0?.close() }
+        storeTask.withLock { $0?.cancel() }
     }
 
     private func start(group: MultiThreadedEventLoopGroup) async throws -> GatewayServer {
@@ -188,9 +189,9 @@ public final class GatewayService: Service, Sendable {
             config: config.protection, logger: logger, metrics: metrics.factory, audit: recorder,
             store: config.protection.isConfigured ? await protectionStore(stores) : nil)
         await protection.restore()
-        // Blocks, unblocks and flags made just before SIGTERM reach the store before it closes.
-        shutdown.register("land protection writes", timeout: .seconds(5)) { await protection.writes?.landed() }
         if protection.store != nil {
+            // Blocks, unblocks and flags made just before SIGTERM reach the store before it closes.
+            shutdown.register("land protection writes", timeout: .seconds(5)) { await protection.writes?.landed() }
             let interval = config.protection.sync
             protectionSyncTask.withLock { $0 = Task { await protection.runSync(every: interval) } }
         }

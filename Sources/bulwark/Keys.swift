@@ -28,23 +28,24 @@ struct Keys: AsyncParsableCommand {
             guard !name.isEmpty, name.utf8.count <= 200, !name.contains(where: \.isNewline) else {
                 throw CLIFailure("NAME must be 1 to 200 characters on one line")
             }
-            let stores = try await state.openStores()
+            let target = try state.resolve()
+            let stores = try await target.openStores()
             defer { stores.close() }
             let existing = try await CLIFailure.wrap("cannot read keys") { try await stores.apiKeys.list() }
             if let taken = existing.first(where: { $0.name == name && !$0.isRevoked }) {
-                throw CLIFailure("an active key named \"\(name)\" exists (\(taken.id)); revoke it first or pick another name")
+                throw CLIFailure("\(APIKeyStoreError.nameTaken(name)) (\(taken.id)); revoke it first or pick another name")
             }
             let key = APIKey.generate()
             let record = APIKeyRecord(
                 id: key.id, name: name, digest: APIKey.digest(key.plaintext), createdAt: Int64(Date().timeIntervalSince1970))
-            try await state.audit(action: "key.create", resource: "key:\(key.id)", details: ["name": name])
+            try await target.audit(action: "key.create", resource: "key:\(key.id)", details: ["name": name])
             try await CLIFailure.wrap("cannot store the key") {
                 do {
                     try await stores.apiKeys.insert(record)
                 } catch let error as APIKeyStoreError {
                     // Another create took the name between the check above and this insert; the
                     // trail already holds this attempt, so it also records that it failed.
-                    try? await state.audit(
+                    try? await target.audit(
                         action: "key.create", resource: "key:\(key.id)", details: ["name": name, "error": "\(error)"],
                         outcome: .failure)
                     throw CLIFailure("\(error); revoke it first or pick another name")
@@ -68,7 +69,7 @@ struct Keys: AsyncParsableCommand {
         func run() async throws { try await CLIFailure.report("bulwark keys list") { try await list() } }
 
         private func list() async throws {
-            let stores = try await state.openStores()
+            let stores = try await state.resolve().openStores()
             defer { stores.close() }
             let records = try await CLIFailure.wrap("cannot read keys") { try await stores.apiKeys.list() }
             switch format {
@@ -111,14 +112,15 @@ struct Keys: AsyncParsableCommand {
         func run() async throws { try await CLIFailure.report("bulwark keys revoke") { try await revoke() } }
 
         private func revoke() async throws {
-            let stores = try await state.openStores()
+            let target = try state.resolve()
+            let stores = try await target.openStores()
             defer { stores.close() }
             let active = try await CLIFailure.wrap("cannot read keys") { try await stores.apiKeys.list() }.filter { !$0.isRevoked }
             guard let record = active.first(where: { $0.name == nameOrID }) ?? active.first(where: { $0.id == nameOrID }) else {
                 throw CLIFailure("no active key named or with id \(nameOrID)")
             }
             let id = record.id
-            try await state.audit(action: "key.revoke", resource: "key:\(id)", details: [:])
+            try await target.audit(action: "key.revoke", resource: "key:\(id)", details: [:])
             let revoked = try await CLIFailure.wrap("cannot revoke") {
                 try await stores.apiKeys.revoke(id: id, now: Int64(Date().timeIntervalSince1970))
             }

@@ -15,43 +15,44 @@ struct StateOption: ParsableArguments {
     @Option(help: "The gateway's YAML config file, for its state store and audit key file (env BULWARK_CONFIG).")
     var config: String?
 
-    /// The gateway config, when a config file is named (flag or `BULWARK_CONFIG`); validated as
-    /// `bulwark serve` validates it, so a bad file is reported the same way.
-    var gatewayConfig: GatewayConfig? {
-        get throws {
-            let environment = ProcessInfo.processInfo.environment
-            guard config != nil || environment["BULWARK_CONFIG"] != nil else { return nil }
+    /// Reads the config file (when one is named, by flag or `BULWARK_CONFIG`; validated as
+    /// `bulwark serve` validates it, even when the flag or environment decides the store) and
+    /// settles the store, once per command.
+    func resolve() throws -> OperatorState {
+        let environment = ProcessInfo.processInfo.environment
+        var gatewayConfig: GatewayConfig?
+        if config != nil || environment["BULWARK_CONFIG"] != nil {
             do {
-                return try ConfigLoader.load(flags: ServeFlags(configPath: config, state: state), environment: environment)
+                // The loader applies serve's precedence to `state` itself.
+                gatewayConfig = try ConfigLoader.load(flags: ServeFlags(configPath: config, state: state), environment: environment)
             } catch let error as ConfigError {
                 throw CLIFailure(error.description)
             }
         }
-    }
-
-    var url: StateURL {
-        get throws {
-            let environment = ProcessInfo.processInfo.environment
-            // A named config is validated even when the flag or environment decides the store.
-            let fileState = try gatewayConfig?.state
-            let text = state ?? environment["BULWARK_STATE"] ?? fileState ?? "sqlite:.bulwark/state.sqlite"
-            do {
-                return try StateURL(parsing: text)
-            } catch {
-                throw CLIFailure("state store: \(error.userMessage)")
-            }
+        let text = gatewayConfig?.state ?? state ?? environment["BULWARK_STATE"] ?? GatewayConfig().state
+        do {
+            return OperatorState(url: try StateURL(parsing: text), config: gatewayConfig)
+        } catch {
+            throw CLIFailure("state store: \(error.userMessage)")
         }
     }
+}
+
+/// The store an operator command works on, and the gateway config it came from (if any).
+struct OperatorState {
+    let url: StateURL
+    let config: GatewayConfig?
+
+    /// The key that signs retention checkpoints, as the gateway would use it.
+    var auditKeyPath: String? { (config?.audit ?? AuditConfig()).signingKeyPath(state: url) }
 
     /// The key and protection stores (tables created if missing).
     func openStores() async throws -> StateStores {
-        let url = try url
-        return try await CLIFailure.wrap("state store") { try await StateStores.open(url) }
+        try await CLIFailure.wrap("state store") { try await StateStores.open(url) }
     }
 
     /// The audit trail; an SQLite file that does not exist yet is an error rather than created.
     func openTrail(mustExist: Bool) async throws -> AuditTrail {
-        let url = try url
         if mustExist, case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
             throw CLIFailure("no state file at \(path) (has a gateway run with this --state?)")
         }

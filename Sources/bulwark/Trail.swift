@@ -26,11 +26,12 @@ struct Trail: AsyncParsableCommand {
         func run() async throws { try await CLIFailure.report("bulwark trail verify") { try await verify() } }
 
         private func verify() async throws {
-            let trail = try await options.openTrail(mustExist: true)
+            let target = try options.resolve()
+            let trail = try await target.openTrail(mustExist: true)
             var key: AuditSigningKey?
             // A key file named by the flag must be there; the config's (created only once retention
             // runs) and the default one are used when they exist.
-            let keyPath = try keyFile ?? options.gatewayConfig?.audit.keyFile ?? AuditSigningKey.defaultPath(state: options.url)
+            let keyPath = keyFile ?? target.auditKeyPath
             if let keyPath, keyFile != nil || FileManager.default.fileExists(atPath: keyPath) {
                 do {
                     key = try AuditSigningKey.load(path: keyPath, create: false)
@@ -78,7 +79,7 @@ struct Trail: AsyncParsableCommand {
             let query = AuditQuery(
                 since: try since.map { try Self.time($0, option: "--since") }, until: try until.map { try Self.time($0, option: "--until") },
                 actor: actor, action: action, limit: limit, order: oldestFirst ? .oldestFirst : .newestFirst)
-            let trail = try await options.openTrail(mustExist: true)
+            let trail = try await options.resolve().openTrail(mustExist: true)
             let entries = try await CLIFailure.wrap("cannot read the trail") { try await trail.entries(query) }
             try? await trail.close()
             let text = AuditEntryFormatter.render(entries, format: format)

@@ -276,11 +276,7 @@ struct ConfigFile {
                 var config = APIKeyAuthConfig()
                 for (keyField, keyValue) in try mapping(value, key: "auth.api-key") {
                     guard keyField == "refresh" else { throw unknown(keyField, at: "auth.api-key", allowed: ["refresh"]) }
-                    let refresh = try duration(keyValue, key: "auth.api-key.refresh")
-                    guard refresh >= .milliseconds(100), refresh <= .seconds(3600) else {
-                        throw ConfigError(key: "auth.api-key.refresh", "must be between 100ms and 1h")
-                    }
-                    config.refresh = refresh
+                    config.refresh = try pollInterval(keyValue, key: "auth.api-key.refresh")
                 }
                 apiKeys = config
                 continue
@@ -345,11 +341,7 @@ struct ConfigFile {
                 }
                 protection.abuse = abuse
             case "sync":
-                let interval = try duration(value, key: "protection.sync")
-                guard interval >= .milliseconds(100), interval <= .seconds(3600) else {
-                    throw ConfigError(key: "protection.sync", "must be between 100ms and 1h")
-                }
-                protection.sync = interval
+                protection.sync = try pollInterval(value, key: "protection.sync")
             default: throw unknown(field, at: "protection", allowed: ["ddos", "abuse", "sync"])
             }
         }
@@ -389,6 +381,16 @@ struct ConfigFile {
             throw ConfigError(key: key, "'\(text)' is not a duration (e.g. 250ms, 30s, 5m, 1h)")
         }
         return value
+    }
+
+    /// How often something re-reads the state store: often enough to matter, rarely enough not
+    /// to load it.
+    static func pollInterval(_ node: Node, key: String) throws -> Duration {
+        let interval = try duration(node, key: key)
+        guard interval >= .milliseconds(100), interval <= .seconds(3600) else {
+            throw ConfigError(key: key, "must be between 100ms and 1h")
+        }
+        return interval
     }
 
     static func integer(_ node: Node, key: String, range: ClosedRange<Int>) throws -> Int {

@@ -9,7 +9,7 @@ enum APIKeySchema {
         "CREATE UNIQUE INDEX IF NOT EXISTS \(activeNameIndexName) ON bulwark_api_keys (name) WHERE revoked_at IS NULL"
 
     /// Active names held by more than one key (possible in stores written before the index
-    /// existed); while any remain the index cannot be built.
+    /// existed); while any remain the index cannot be built. Asked only when building it failed.
     static let duplicateActiveNames =
         "SELECT name FROM bulwark_api_keys WHERE revoked_at IS NULL GROUP BY name HAVING count(*) > 1 ORDER BY name"
 

@@ -25,14 +25,15 @@ public final class PostgresAPIKeyStore: APIKeyStore {
                 revoked_at BIGINT
             )
             """, client: client, logger: logger)
-        var duplicates: [String] = []
-        let rows = try await client.query(PostgresQuery(unsafeSQL: APIKeySchema.duplicateActiveNames), logger: logger)
-        for try await name in rows.decode(String.self) { duplicates.append(name) }
-        guard duplicates.isEmpty else {
+        do {
+            try await PostgresSchema.create(PostgresQuery(unsafeSQL: APIKeySchema.activeNameIndex), client: client, logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // Duplicates from before the index existed: open anyway, so they can be revoked.
+            var duplicates: [String] = []
+            let rows = try await client.query(PostgresQuery(unsafeSQL: APIKeySchema.duplicateActiveNames), logger: logger)
+            for try await name in rows.decode(String.self) { duplicates.append(name) }
             logger.warning("\(APIKeySchema.duplicatesWarning(duplicates))")
-            return
         }
-        try await PostgresSchema.create(PostgresQuery(unsafeSQL: APIKeySchema.activeNameIndex), client: client, logger: logger)
     }
 
     public func insert(_ record: APIKeyRecord) async throws {

@@ -25,12 +25,13 @@ public final class SQLiteAPIKeyStore: APIKeyStore {
                 )
                 """)
         }
-        let duplicates = try await pool.read { db in try String.fetchAll(db, sql: APIKeySchema.duplicateActiveNames) }
-        guard duplicates.isEmpty else {
+        do {
+            try await pool.write { db in try db.execute(sql: APIKeySchema.activeNameIndex) }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            // Duplicates from before the index existed: open anyway, so they can be revoked.
+            let duplicates = try await pool.read { db in try String.fetchAll(db, sql: APIKeySchema.duplicateActiveNames) }
             logger.warning("\(APIKeySchema.duplicatesWarning(duplicates))")
-            return
         }
-        try await pool.write { db in try db.execute(sql: APIKeySchema.activeNameIndex) }
     }
 
     public func insert(_ record: APIKeyRecord) async throws {

@@ -26,6 +26,7 @@ public final class AuditRecorder: Sendable {
     /// A store that is down fails every event; one warning per this interval (with the count of
     /// the others) keeps that from flooding the log, e.g. while an attack produces events.
     public static let failureLogInterval: Duration = .seconds(10)
+    private static let failureLogIntervalNanoseconds = clampedNanoseconds(failureLogInterval)
 
     public init(
         sink: (any AuditSink)? = nil, maxInFlight: Int = 1024, logger: Logger, metrics: any MetricsFactory = MetricsSystem.factory,
@@ -94,9 +95,8 @@ public final class AuditRecorder: Sendable {
     /// Logs a failed append, at most once per `failureLogInterval` (all are counted in metrics).
     private func logFailure(_ event: AuditEvent, _ error: any Error) {
         let now = clock.now()
-        let interval = UInt64(Self.failureLogInterval.components.seconds) * 1_000_000_000
         let unlogged = failureLog.withLock { state -> Int? in
-            if let last = state.lastLogged, now &- last < interval {
+            if let last = state.lastLogged, now &- last < Self.failureLogIntervalNanoseconds {
                 state.unlogged += 1
                 return nil
             }
