@@ -36,6 +36,7 @@ public struct GCRA: Sendable, Hashable {
     }
 
     /// Pure decision; a denial returns the input state unchanged (never consumes).
+    @inline(__always)
     public func evaluate(_ state: State, cost: Int64 = 1, now: Int64) -> (decision: RateLimitDecision, state: State) {
         let cost = max(cost, 0)
         let base = max(state.tat, now)
@@ -46,17 +47,25 @@ public struct GCRA: Sendable, Hashable {
         let allowAt = newTAT - tolerance
         if allowAt <= now {
             let decision = RateLimitDecision(
-                isAllowed: true, limit: capacity, remaining: (now + tolerance - newTAT) / emissionInterval,
+                isAllowed: true, limit: capacity, remaining: whole(now + tolerance - newTAT),
                 resetAfterNanos: newTAT - now, retryAfterNanos: 0)
             return (decision, State(tat: newTAT))
         }
         return (denied(base: base, now: now, retryAfter: allowAt - now), state)
     }
 
+    @inline(__always)
     private func denied(base: Int64, now: Int64, retryAfter: Int64) -> RateLimitDecision {
         RateLimitDecision(
-            isAllowed: false, limit: capacity, remaining: max(0, (now + tolerance - base) / emissionInterval),
+            isAllowed: false, limit: capacity, remaining: whole(now + tolerance - base),
             resetAfterNanos: base - now, retryAfterNanos: retryAfter)
+    }
+
+    /// Whole emission intervals in `slack` (0 if negative). A throttled key has less than one
+    /// (every cost-1 denial), so the common answer skips the division.
+    @inline(__always)
+    private func whole(_ slack: Int64) -> Int64 {
+        slack < emissionInterval ? 0 : slack / emissionInterval
     }
 
     public func decide(_ state: inout State, cost: Int64 = 1, now: Int64) -> RateLimitDecision {
