@@ -11,6 +11,8 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .mallocCountTotal, .throughput],
         scalingFactor: .kilo, maxDuration: .seconds(2), maxIterations: 100_000)
 
+    keyedRateLimitBenchmarks()
+
     Benchmark("breaker: closed, success (acquire + record)") { benchmark in
         let breaker = CircuitBreaker(name: "bench")
         benchmark.startMeasurement()
