@@ -34,6 +34,29 @@ struct GatewayTrustedProxyTests {
         #expect(plain.header("strict-transport-security") == nil)
     }
 
+    /// A client behind the proxy forges entries on the left, and a proxy that adds its own
+    /// header line rather than appending: the client is still the hop the proxy reported.
+    @Test func forgedEntriesAndSeveralLinesAttributeToTheReportedHop() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let config = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
+        try """
+        upstreams:
+          app: {url: "\(upstream.url)"}
+        trusted-proxies: [127.0.0.1]
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let gateway = try await GatewayProcess.start(arguments: ["--config", config])
+        defer { gateway.process.kill() }
+
+        let forged = try await RawHTTP.get(port: gateway.port, "/echo", headers: [
+            "X-Forwarded-For: 6.6.6.6", "X-Forwarded-For: 198.51.100.20",
+        ])
+        #expect(forged.status == 200)
+        #expect(try EchoedRequest(forged).headers["x-forwarded-for"] == "6.6.6.6, 198.51.100.20, 127.0.0.1")
+        let line = try await gateway.process.waitForLine(containing: "198.51.100.20")
+        #expect(line.contains("\"client_ip\":\"198.51.100.20\""), "the right-most untrusted hop, not the forged 6.6.6.6")
+    }
+
     @Test func untrustedPeerCannotClaimTLS() async throws {
         let upstream = try await UpstreamFixture.start()
         defer { upstream.process.kill() }

@@ -27,7 +27,9 @@ struct RequestHeaderFacts {
             case 14 where HeaderRewriting.equalsIgnoringCase(name, "content-length"):
                 contentLength = contentLength ?? value
             case 15 where HeaderRewriting.equalsIgnoringCase(name, "x-forwarded-for"):
-                forwardedFor = forwardedFor ?? value
+                // Several lines are one list, in order (RFC 9110 §5.3): a proxy that adds its own
+                // line rather than appending must not lose its hop to the client's line.
+                forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
             case 15 where HeaderRewriting.equalsIgnoringCase(name, "idempotency-key"):
                 hasIdempotencyKey = true
             case 17 where HeaderRewriting.equalsIgnoringCase(name, "transfer-encoding"):
