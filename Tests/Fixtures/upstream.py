@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse, parse_qs
+from urllib.parse import urlparse, parse_qs, unquote
 
 
 STATE_LOCK = threading.Lock()
@@ -61,6 +61,8 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         url = urlparse(self.path)
         path = url.path
+        if unquote(path) == "/echo":
+            path = "/echo"  # decodes percent-escapes, as most servers do (routing-path tests)
         if path == "/early-413":
             self.close_connection = True
             self._send(413, "too big for me")

@@ -174,7 +174,20 @@ final class ProxyHandler: ChannelDuplexHandler {
                 exchange: exchange)
             return
         }
-        guard let route = runtime.route(forPath: path) else {
+        // Routes are chosen by the path as the upstream will read it (decoded, dots resolved), so
+        // `/public/../admin` cannot slip past an `/admin/**` route's policies; the request itself
+        // is forwarded unchanged.
+        let routingPath: Substring
+        switch RoutingPath.verdict(for: path) {
+        case .unchanged:
+            routingPath = path
+        case .normalized(let normal):
+            routingPath = normal[...]
+        case .ambiguous(let reason):
+            respondProblem(BulwarkError(ErrorCatalog.badRequest, reason), exchange: exchange)
+            return
+        }
+        guard let route = runtime.route(forPath: routingPath) else {
             respondProblem(BulwarkError(ErrorCatalog.notFound, "No route matches \(exchange.path)."), exchange: exchange)
             return
         }
