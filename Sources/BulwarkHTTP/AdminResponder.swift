@@ -38,8 +38,10 @@ public struct AdminResponder: Sendable {
                 requestID: requestID, path: pathText)
         }
         guard let presented = BearerToken.parse(authorization), AdminKey.matches(presented, key) else {
+            // The path is the client's text: at most 256 bytes of it go into the durable trail, so
+            // a stream of refused requests with huge paths cannot fill the disk.
             audit?.record(AuditEvent(
-                actor: "client:\(client)", action: "admin.auth", resource: pathText, outcome: .denied,
+                actor: "client:\(client)", action: "admin.auth", resource: Self.auditedPath(pathText), outcome: .denied,
                 details: ["method": method.rawValue], requestID: requestID))
             var response = LocalResponse.problem(
                 BulwarkError(
@@ -157,5 +159,15 @@ enum BreakerJSON {
 
     private static func rounded(_ value: Double) -> String {
         String(Double(Int((value * 10_000).rounded())) / 10_000)
+    }
+}
+
+extension AdminResponder {
+    /// The first 256 bytes of a client-supplied path, marked with its length when cut (a split
+    /// character at the cut becomes U+FFFD).
+    static func auditedPath(_ path: String) -> String {
+        let count = path.utf8.count
+        guard count > 256 else { return path }
+        return String(decoding: path.utf8.prefix(256), as: UTF8.self) + "…(\(count) bytes)"
     }
 }

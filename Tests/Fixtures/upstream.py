@@ -34,7 +34,8 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args):
-        pass
+        # One line per request received, so tests can tell what reached the upstream.
+        print("REQ " + getattr(self, "requestline", ""), flush=True)
 
     def _send(self, status, body, content_type="text/plain"):
         data = body.encode() if isinstance(body, str) else body

@@ -6,7 +6,18 @@ import NIOHTTP1
 /// BulwarkHTTP; this file only copies fields, in one pass per head.
 enum HeaderRewriting {
     /// Request headers the gateway sets itself, so incoming copies are dropped first.
-    private static let requestReplaced: [String] = ["x-request-id", "traceparent", "x-forwarded-for", "x-forwarded-proto", "expect"]
+    private static let requestReplaced: [String] = [
+        "x-request-id", "traceparent", "x-forwarded-for", "x-forwarded-proto", "expect",
+        // Path overrides some frameworks route by (IIS, Symfony, Laminas): a client could name a
+        // path no route was chosen for.
+        "x-original-url", "x-rewrite-url",
+    ]
+    /// Other "who and where the client is" fields: believed by frameworks behind a proxy (Spring's
+    /// ForwardedHeaderFilter, Werkzeug's ProxyFix), so passed on only from a trusted proxy.
+    private static let forwardingClaims: [String] = [
+        "forwarded", "x-real-ip", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix",
+        "x-forwarded-server", "x-forwarded-ssl", "x-client-ip", "true-client-ip", "cf-connecting-ip",
+    ]
     /// Response headers the gateway drops: framing and fingerprinting.
     private static let responseRemoved: [String] = ["server", "x-powered-by", "x-request-id"]
 
@@ -15,6 +26,8 @@ enum HeaderRewriting {
         var traceparent: String
         var forwardedFor: String
         var forwardedProto: String
+        /// The socket peer is a configured trusted proxy, whose forwarding claims are passed on.
+        var fromTrustedProxy = false
     }
 
     /// The head sent upstream: hop-by-hop fields removed, body framing preserved, and the
@@ -32,6 +45,7 @@ enum HeaderRewriting {
                 continue
             }
             if isHopByHop(name, tokens: tokens) || isListed(name, requestReplaced) { continue }
+            if !facts.fromTrustedProxy && isListed(name, forwardingClaims) { continue }
             fields.append((name, value))
         }
         if chunked { fields.append(("transfer-encoding", "chunked")) }

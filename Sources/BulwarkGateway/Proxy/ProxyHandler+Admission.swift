@@ -39,7 +39,7 @@ extension ProxyHandler {
             requestID: requestID,
             traceparent: trace.traceparent,
             forwardedFor: runtime.forwarded.forwardedFor(incoming: facts.forwardedFor, peer: peerAddress),
-            forwardedProto: proto)
+            forwardedProto: proto, fromTrustedProxy: runtime.forwarded.isTrusted(peer: peerAddress))
         exchange.upstreamHead = HeaderRewriting.upstreamHead(
             from: head, facts: forwarding, hasConnectionTokens: facts.hasConnectionTokens)
         exchange.idempotent = Self.isIdempotent(head.method) || facts.hasIdempotencyKey

@@ -41,6 +41,9 @@ final class ProxyHandler: ChannelDuplexHandler {
     static let pendingLimit = 256 * 1024
     /// Bytes of pipelined requests buffered before we stop reading the client.
     static let pipelineLimit = 64 * 1024
+    /// Queued request parts (heads, body chunks, ends) after which the connection is closed. Reads
+    /// stop at `pipelineLimit`, but one read already taken can still decode into many small requests.
+    static let pipelinedPartsLimit = 1_024
 
     init(loop: LoopContext) {
         self.loop = loop
@@ -69,6 +72,11 @@ final class ProxyHandler: ChannelDuplexHandler {
         // Pipelined requests wait their turn here rather than in NIO's pipelining handler, which
         // would stop and restart reading around every request (an epoll_ctl pair each time).
         if !pipelined.isEmpty || (exchange != nil && part.isHead) {
+            guard pipelined.count < Self.pipelinedPartsLimit else {
+                // Far more queued requests than any client pipelines: hold no more of them.
+                closeClient()
+                return
+            }
             pipelined.append(part)
             pipelinedBytes += part.byteCount
             return
@@ -131,6 +139,11 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.overTLS = proto == "https"
         startServerSpan(exchange)
 
+        if let reason = RequestVetting.refusal(head, facts: facts) {
+            respondProblem(BulwarkError(ErrorCatalog.badRequest, reason), exchange: exchange, closeConnection: true)
+            return
+        }
+        if RequestVetting.asksForUpgrade(head, facts: facts) { exchange.closeAfterResponse = true }
         if ControlResponder.handles(path: path) {
             exchange.isControl = true
             exchange.routeLabel = exchange.path
@@ -184,6 +197,12 @@ final class ProxyHandler: ChannelDuplexHandler {
         case .normalized(let normal):
             routingPath = normal[...]
         case .ambiguous(let reason):
+            // Screened first under the route its raw spelling matches, so an attack (`..%2f..%2f`)
+            // is counted and answered as one; whatever passes is refused as ambiguous.
+            if let route = runtime.route(forPath: path), let screening = route.screening {
+                exchange.routeLabel = route.pattern.pattern
+                if !passesScreening(screening, head: head, exchange: exchange) { return }
+            }
             respondProblem(BulwarkError(ErrorCatalog.badRequest, reason), exchange: exchange)
             return
         }
@@ -404,7 +423,10 @@ extension HTTPServerRequestPart {
     /// Approximate buffered size, for the pipelining bound.
     var byteCount: Int {
         switch self {
-        case .head(let head): head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        // A head also holds the parser's field storage and the head's own boxes, ≈ 512 bytes
+        // however short its text (`GET / HTTP/1.1` would otherwise count as one byte).
+        case .head(let head):
+            512 + head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
         case .body(let buffer): buffer.readableBytes
         case .end: 0
         }

@@ -12,10 +12,17 @@ struct RequestHeaderFacts {
     var expectContinue = false
     var hasIdempotencyKey = false
     var hasConnectionTokens = false
+    var hasUpgrade = false
+    /// Host fields seen (RFC 9112 §3.2 wants exactly one in HTTP/1.1).
+    var hostCount = 0
 
     init(_ headers: HTTPHeaders) {
         for (name, value) in headers {
             switch name.utf8.count {
+            case 4 where HeaderRewriting.equalsIgnoringCase(name, "host"):
+                hostCount += 1
+            case 7 where HeaderRewriting.equalsIgnoringCase(name, "upgrade"):
+                hasUpgrade = true
             case 6 where HeaderRewriting.equalsIgnoringCase(name, "expect"):
                 expectContinue = HeaderRewriting.equalsIgnoringCase(value, "100-continue")
             case 10 where HeaderRewriting.equalsIgnoringCase(name, "connection"):
@@ -42,5 +49,15 @@ struct RequestHeaderFacts {
         }
     }
 
-    var declaredLength: Int? { contentLength.flatMap { Int($0) } }
+    /// The declared body length; nil when absent or not a plain decimal number. The parser passes
+    /// the value on with surrounding spaces (`44 `), which an upstream would trim: so does this.
+    var declaredLength: Int? {
+        guard let contentLength else { return nil }
+        var bytes = Substring(contentLength).utf8[...]
+        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { bytes.removeFirst() }
+        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { bytes.removeLast() }
+        guard !bytes.isEmpty, bytes.count <= 18, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
+        return bytes.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
 }
