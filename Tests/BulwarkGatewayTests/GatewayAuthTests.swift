@@ -66,6 +66,44 @@ struct GatewayAuthTests {
         #expect(!line.contains(Self.secret))
     }
 
+    /// The body comes with the head, so it is all queued while the token is checked: it must
+    /// still be screened (it used to wait forever), and a retried request must resend it.
+    @Test func bodiesThatArriveDuringVerificationAreScreenedAndReplayed() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let path = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
+        try """
+        upstreams:
+          app: {url: "\(upstream.url)", retry: {attempts: 3, base: 10ms, max: 50ms}}
+        routes:
+          - {path: /**, upstream: app, auth: jwt, screen: [sqli, xss], screen-body: 1KB}
+        auth:
+          jwt: {secret: "\(Self.secret)", audience: bulwark-tests}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let gateway = try await GatewayProcess.start(arguments: ["--config", path])
+        defer { gateway.process.kill() }
+        let token = try await Self.token()
+
+        func post(_ target: String, _ body: String) async throws -> RawHTTPConnection.Response {
+            try await RawHTTP.request(
+                port: gateway.port,
+                "PUT \(target) HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        }
+        let benign = try await post("/echo", #"{"name":"Ada"}"#)
+        #expect(benign.status == 200)
+        #expect(try EchoedRequest(benign).path == "/echo")
+        let attack = try await post("/echo", #"{"name":"1' UNION SELECT password FROM users--"}"#)
+        #expect(attack.status == 403)
+
+        // PUT is idempotent: /flaky answers 503 twice, then echoes; the third attempt must carry
+        // the body that was queued during verification.
+        _ = try await RawHTTP.get(port: upstream.port, "/control/fail?n=2&status=503")
+        let retried = try await post("/flaky?fail=2&echo=1", #"{"name":"Grace"}"#)
+        #expect(retried.status == 200)
+        #expect(retried.bodyText.contains("Grace"), "the replayed attempt carried the body: \(retried.bodyText)")
+    }
+
     static func algNone() -> String {
         func b64(_ text: String) -> String {
             Data(text.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-")

@@ -48,6 +48,13 @@ struct GatewayRequestVettingTests {
         try await Self.expectRefused(port, "GET /echo HTTP/1.1\r\n\r\n", "HTTP/1.1 without Host")
         try await Self.expectRefused(port, "GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "two Host fields")
 
+        // Auth and body screening read the first of these; an upstream may read the last.
+        try await Self.expectRefused(
+            port, "GET /echo HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n", "two Authorization")
+        try await Self.expectRefused(
+            port, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\n\r\n{}", "two Content-Type")
+
         // A padded length on an ordinary POST is read as the number it is.
         let (posted, _) = try await Self.exchange(
             port, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5 \r\nConnection: close\r\n\r\nhello")

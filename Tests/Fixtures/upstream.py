@@ -96,7 +96,8 @@ class Handler(BaseHTTPRequestHandler):
             if action == "hang":
                 time.sleep(3600)
             elif action == 200:
-                self._send(200, "ok")
+                # ?echo=1 answers with the body received, to check what a retry resent.
+                self._send(200, body.decode("utf-8", "replace") if query.get("echo") else "ok")
             else:
                 self._send(action, "failing on purpose")
         elif path == "/ok":

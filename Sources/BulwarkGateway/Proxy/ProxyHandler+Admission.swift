@@ -55,11 +55,26 @@ extension ProxyHandler {
         if let retry = resilience.retry {
             retry.budget.recordRequest()
             exchange.retryable = exchange.idempotent
+            // Parts that arrived while a bearer token was checked are already queued: a replay
+            // needs them too, or a retry would send the head without its body.
+            if exchange.retryable {
+                for part in exchange.pending { keepForReplay(part, exchange: exchange, bytes: part.bodyByteCount) }
+            }
         }
         if let screening = route.screening, !holdBodyForScreening(screening, route: route, head: head, facts: facts, exchange: exchange) {
             return
         }
-        if exchange.heldForScreening == nil { callUpstream(route: route, exchange: exchange) }
+        guard let held = exchange.heldForScreening else {
+            callUpstream(route: route, exchange: exchange)
+            return
+        }
+        // The body may have arrived (in part or whole) while a bearer token was checked: judge now
+        // what would otherwise wait for parts that already came.
+        if exchange.pendingBytes > held.screening.bodyLimit {
+            heldBodyOverflowed(exchange)
+        } else if exchange.requestComplete {
+            screenHeldBody(exchange)
+        }
     }
 
     /// The upstream call proper, once everything about the request has been admitted.
@@ -264,5 +279,16 @@ extension ProxyHandler {
                 internalDetail: "body of \(size) bytes over the screening limit"),
             exchange: exchange, closeConnection: !exchange.requestComplete)
         return false
+    }
+}
+
+extension HTTPClientRequestPart {
+    /// Body bytes this part carries (0 for heads and ends).
+    var bodyByteCount: Int {
+        switch self {
+        case .body(.byteBuffer(let buffer)): buffer.readableBytes
+        case .body(.fileRegion(let region)): region.readableBytes
+        case .head, .end: 0
+        }
     }
 }

@@ -15,10 +15,20 @@ struct RequestHeaderFacts {
     var hasUpgrade = false
     /// Host fields seen (RFC 9112 §3.2 wants exactly one in HTTP/1.1).
     var hostCount = 0
+    /// Fields the gateway judges by their first line, which an upstream might read differently
+    /// if there were several: credentials and the body's media type.
+    var repeatedSingleton: String?
+    private var singletonsSeen: UInt8 = 0
 
     init(_ headers: HTTPHeaders) {
         for (name, value) in headers {
             switch name.utf8.count {
+            case 13 where HeaderRewriting.equalsIgnoringCase(name, "authorization"):
+                noteSingleton(1, "Authorization")
+            case 9 where HeaderRewriting.equalsIgnoringCase(name, "x-api-key"):
+                noteSingleton(2, "X-API-Key")
+            case 12 where HeaderRewriting.equalsIgnoringCase(name, "content-type"):
+                noteSingleton(4, "Content-Type")
             case 4 where HeaderRewriting.equalsIgnoringCase(name, "host"):
                 hostCount += 1
             case 7 where HeaderRewriting.equalsIgnoringCase(name, "upgrade"):
@@ -47,6 +57,11 @@ struct RequestHeaderFacts {
                 break
             }
         }
+    }
+
+    private mutating func noteSingleton(_ bit: UInt8, _ name: String) {
+        if singletonsSeen & bit != 0, repeatedSingleton == nil { repeatedSingleton = name }
+        singletonsSeen |= bit
     }
 
     /// The declared body length; nil when absent or not a plain decimal number. The parser passes

@@ -23,6 +23,10 @@ enum RequestVetting {
         if facts.hostCount == 0, head.version.major == 1, head.version.minor >= 1 {
             return "An HTTP/1.1 request must carry a Host header."
         }
+        if let repeated = facts.repeatedSingleton {
+            // Auth and body screening read the first line; an upstream may read the last.
+            return "A request must not carry more than one \(repeated) header."
+        }
         if facts.contentLength != nil, facts.declaredLength == nil {
             return "Content-Length must be a non-negative decimal number."
         }
