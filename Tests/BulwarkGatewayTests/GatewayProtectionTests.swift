@@ -118,6 +118,23 @@ struct GatewayProtectionTests {
         #expect((try Self.json(after)["flags"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func wrongAdminKeysCountAsFailedAuthentication() async throws {
+        let (upstream, gateway) = try await Self.start("""
+            protection: {abuse: {events: 3, window: 5m}}
+            """)
+        defer {
+            gateway.process.kill()
+            upstream.process.kill()
+        }
+        for _ in 0..<3 {
+            #expect(try await GatewayResilienceTests.admin(gateway, "GET", "/admin/blocks", key: "not-the-key").status == 401)
+        }
+        let flags = try await GatewayResilienceTests.admin(gateway, "GET", "/admin/flags")
+        let list = try #require(try Self.json(flags)["flags"] as? [[String: Any]])
+        #expect(list.first?["client"] as? String == "127.0.0.1")
+        #expect((list.first?["events"] as? [String: Any])?["auth_failure"] as? Int == 3)
+    }
+
     @Test func aFlaggedClientGetsTheStricterRateEverywhereUntilCleared() async throws {
         let (upstream, gateway) = try await Self.start("""
             routes:

@@ -1,5 +1,6 @@
 import BulwarkCore
 import BulwarkHTTP
+import BulwarkResilience
 import BulwarkTelemetry
 import HTTPTypes
 import Logging
@@ -111,6 +112,11 @@ extension ProxyHandler {
             eventLoop.execute {
                 let handler = handler.value
                 let exchange = exchangeBox.value
+                if response.status == .unauthorized, AdminResponder.handles(path: Substring(path)) {
+                    // A wrong admin key is a failed authentication like any other: it counts
+                    // towards flagging the client.
+                    handler.runtime.protection?.record(.authFailure, client: client)
+                }
                 guard handler.exchange === exchange else { return }
                 handler.respondLocal(response, exchange: exchange)
             }
