@@ -69,6 +69,15 @@ final class ProxyHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        if lingering {
+            // The answer that ends this connection is out: whatever still arrives, including
+            // further pipelined requests, is read and dropped, never sent upstream.
+            if case .body(let buffer) = part {
+                lingeredBytes += buffer.readableBytes
+                if lingeredBytes > Self.lingerBytes { closeClient() }
+            }
+            return
+        }
         // Pipelined requests wait their turn here rather than in NIO's pipelining handler, which
         // would stop and restart reading around every request (an epoll_ctl pair each time).
         if !pipelined.isEmpty || (exchange != nil && part.isHead) {
@@ -101,7 +110,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         guard !drainingPipeline, let context else { return }
         drainingPipeline = true
         defer { drainingPipeline = false }
-        while !closing, let next = pipelined.first {
+        while !closing, !lingering, let next = pipelined.first {
             if next.isHead, exchange != nil { break }
             pipelined.removeFirst()
             pipelinedBytes -= next.byteCount
