@@ -4,7 +4,8 @@
 /// around: `/public/../admin/x` or `/%61dmin/x` would match a lax `/**` route here and reach the
 /// upstream's `/admin/x` without the `/admin/**` route's authentication, limits or screening.
 /// So routing uses the RFC 3986 normal form (§6.2.2): percent-encoded unreserved characters
-/// decoded, then dot segments removed (§5.2.4). The request itself is forwarded unchanged.
+/// decoded, then segment parameters (`;...`, which Java servlet containers drop) and dot segments
+/// removed (§5.2.4). The request itself is forwarded unchanged.
 ///
 /// What cannot be read one way is refused instead: an encoded `/` or `\` (some servers split on
 /// them, others do not), a raw `\` (some servers treat it as `/`), an encoded control character
@@ -57,7 +58,7 @@ public enum RoutingPath {
             }
             index += 3
         }
-        return .normalized(String(decoding: removingDotSegments(decoded), as: UTF8.self))
+        return .normalized(String(decoding: removingDotSegments(removingParameters(decoded)), as: UTF8.self))
     }
 
     // MARK: - Internals
@@ -66,6 +67,7 @@ public enum RoutingPath {
     private static let backslash = UInt8(ascii: "\\")
     private static let percent = UInt8(ascii: "%")
     private static let dot = UInt8(ascii: ".")
+    private static let semicolon = UInt8(ascii: ";")
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// One pass: anything to decode, refuse, or resolve? Most paths have none of it.
@@ -80,9 +82,27 @@ public enum RoutingPath {
                 continue
             }
             let byte = bytes[index]
-            if byte == percent || byte == backslash { return true }
+            if byte == percent || byte == backslash || byte == semicolon { return true }
         }
         return false
+    }
+
+    /// Drops each segment's parameters (`;` to the end of the segment), as Java servlet containers
+    /// do before routing: `/admin;x/secret` is `/admin/secret` there, and `/public/..;/admin` climbs.
+    static func removingParameters(_ path: [UInt8]) -> [UInt8] {
+        guard path.contains(semicolon) else { return path }
+        var result: [UInt8] = []
+        result.reserveCapacity(path.count)
+        var skipping = false
+        for byte in path {
+            if byte == slash {
+                skipping = false
+            } else if byte == semicolon {
+                skipping = true
+            }
+            if !skipping { result.append(byte) }
+        }
+        return result
     }
 
     /// RFC 3986 §5.2.4 on an absolute path: `.` segments vanish, `..` removes the segment before it
