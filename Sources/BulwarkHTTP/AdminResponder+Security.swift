@@ -78,6 +78,8 @@ extension AdminResponder {
         var out = "{"
         JSONText.appendMember("status", blocked + flagged > 0 ? "warn" : "pass", to: &out, first: true)
         out += ",\"blockedIPs\":\(blocked),\"flaggedClients\":\(flagged)"
+        // Events from new clients the abuse detector had no room to count (it fails open then).
+        out += ",\"abuseUntrackedEvents\":\(security?.abuse?.untrackedEvents ?? 0)"
         out += "," + blocksJSON().dropFirst().dropLast() + "," + flagsJSON().dropFirst().dropLast()
         out += ",\"limiters\":["
         out += (security?.limiters() ?? []).map { summary -> String in

@@ -89,6 +89,7 @@ struct GatewayProtectionTests {
 
         let security = try await GatewayResilienceTests.admin(gateway, "GET", "/health/security")
         #expect(try Self.json(security)["blockedIPs"] as? Int == 1)
+        #expect(try Self.json(security)["abuseUntrackedEvents"] as? Int == 0)
         #expect(try await GatewayResilienceTests.admin(gateway, "GET", "/health/security", key: nil).status == 401)
 
         let unblock = try await GatewayResilienceTests.admin(gateway, "DELETE", "/admin/blocks/127.0.0.1")

@@ -51,6 +51,31 @@ import Testing
         #expect(!detector.isFlagged("1.2.3.4"))
     }
 
+    @Test func aFullDetectorCountsWhatItDropsAndPrunesOnlyAfterABackoff() {
+        let (clock, time) = manualTime()
+        let detector = AbuseDetector(threshold: 2, window: .seconds(60), capacity: 3, time: time)
+        for client in ["a", "b", "c"] { detector.record(.screened, client: client) }
+        // Full of fresh clients: newcomers are dropped and counted, the old ones still count.
+        #expect(!detector.record(.screened, client: "d"))
+        #expect(!detector.record(.screened, client: "e"))
+        #expect(detector.untrackedEvents == 2)
+        #expect(detector.record(.screened, client: "a"), "tracked clients are still flagged")
+        // Just before the entries turn stale (two windows): a fruitless prune starts a backoff
+        // of a tenth of a window (6 s here).
+        clock.advance(by: .seconds(119))
+        #expect(!detector.record(.screened, client: "f"))
+        #expect(detector.untrackedEvents == 3)
+        // Stale now, but within the backoff: no prune, still dropped.
+        clock.advance(by: .seconds(2))
+        #expect(!detector.record(.screened, client: "f"))
+        #expect(detector.untrackedEvents == 4)
+        // After the backoff the prune runs and makes room.
+        clock.advance(by: .seconds(5))
+        #expect(!detector.record(.screened, client: "f"))
+        #expect(detector.untrackedEvents == 4, "f is tracked now")
+        #expect(detector.record(.screened, client: "f"))
+    }
+
     @Test func eventsSpreadBeyondTheWindowDoNotFlag() {
         let (clock, time) = manualTime()
         let detector = AbuseDetector(threshold: 3, window: .seconds(60), time: time)

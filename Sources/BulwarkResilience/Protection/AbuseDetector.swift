@@ -37,6 +37,10 @@ public final class AbuseDetector: Sendable {
     private struct State {
         var counters: [String: Counter] = [:]
         var flags: [String: Flag] = [:]
+        /// When full and a prune found nothing stale, no new prune before this instant: each prune
+        /// rebuilds the whole table, and a flood of new clients would otherwise pay it per event.
+        var pruneIdleUntil = Int64.min
+        var untracked: UInt64 = 0
     }
 
     public let threshold: Int
@@ -62,8 +66,16 @@ public final class AbuseDetector: Sendable {
         let now = time.now()
         return state.withLock { state in
             if state.counters[client] == nil && state.counters.count >= capacity {
-                state.counters = state.counters.filter { now - $0.value.windowStart < 2 * windowNanos }
-                if state.counters.count >= capacity { return false }
+                if now >= state.pruneIdleUntil {
+                    state.counters = state.counters.filter { now - $0.value.windowStart < 2 * windowNanos }
+                    // Nothing stale: the next prune waits a tenth of a window.
+                    if state.counters.count >= capacity { state.pruneIdleUntil = now + max(1, windowNanos / 10) }
+                }
+                if state.counters.count >= capacity {
+                    // Full of clients seen recently: this one goes uncounted (`untrackedEvents`).
+                    state.untracked &+= 1
+                    return false
+                }
             }
             var counter = state.counters[client] ?? Counter(windowStart: now - now % windowNanos, previous: 0, current: 0)
             let start = now - now % windowNanos
@@ -84,6 +96,10 @@ public final class AbuseDetector: Sendable {
             return true
         }
     }
+
+    /// Events not counted because every slot held a client seen in the last two windows: while
+    /// this grows, new clients cannot be flagged (detection fails open; limits and blocks still apply).
+    public var untrackedEvents: UInt64 { state.withLock { $0.untracked } }
 
     public func isFlagged(_ client: String) -> Bool {
         state.withLock { $0.flags[client] != nil }
