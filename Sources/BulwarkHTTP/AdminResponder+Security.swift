@@ -20,7 +20,8 @@ extension AdminResponder {
         case (_, 2):
             return methodNotAllowed(path: path, allow: "GET", requestID: requestID)
         case (.delete, 3):
-            let client = PercentDecoding.decodeLenient(String(segments[2]))
+            // Blocks and flags are kept per `ClientKey`: any address of an IPv6 /64 names it.
+            let client = ClientKey.of(PercentDecoding.decodeLenient(String(segments[2])))
             let present = isBlocks ? security?.blocks.remaining(client) != nil : security?.abuse?.isFlagged(client) ?? false
             guard present else {
                 return .problem(

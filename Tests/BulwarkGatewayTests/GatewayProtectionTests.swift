@@ -98,6 +98,33 @@ struct GatewayProtectionTests {
         #expect(try await GatewayResilienceTests.admin(gateway, "DELETE", "/admin/blocks/127.0.0.1").status == 404)
     }
 
+    /// An IPv6 subscriber owns a /64: rotating addresses inside it is one client to the flood
+    /// limit and the block, and any of its addresses names the block for an admin.
+    @Test func anIPv6ClientIsItsSlash64() async throws {
+        let (upstream, gateway) = try await Self.start("""
+            trusted-proxies: [127.0.0.1]
+            protection: {ddos: {per-ip: 2/min, block: 1h}}
+            """)
+        defer {
+            gateway.process.kill()
+            upstream.process.kill()
+        }
+        func get(from address: String) async throws -> Int {
+            try await RawHTTP.get(port: gateway.port, "/ok", headers: ["X-Forwarded-For: \(address)"]).status
+        }
+        #expect(try await get(from: "2001:db8:1:2::1") == 200)
+        #expect(try await get(from: "2001:db8:1:2::2") == 200)
+        #expect(try await get(from: "2001:db8:1:2:ffff::3") == 403, "a third address of the same /64 is the same client")
+        #expect(try await get(from: "2001:db8:1:3::1") == 200, "the next /64 is someone else")
+        let list = try await GatewayResilienceTests.admin(gateway, "GET", "/admin/blocks")
+        let blocks = try #require(try Self.json(list)["blocks"] as? [[String: Any]])
+        #expect(blocks.map { $0["ip"] as? String } == ["2001:db8:1:2::/64"])
+        #expect(try await GatewayResilienceTests.admin(gateway, "DELETE", "/admin/blocks/2001:db8:1:2::77").status == 200)
+        #expect(try await get(from: "2001:db8:1:2::1") == 200)
+        let line = try await gateway.process.waitForLine(containing: "2001:db8:1:2:ffff::3")
+        #expect(line.contains("\"client_ip\":\"2001:db8:1:2:ffff::3\""), "access records keep the full address")
+    }
+
     @Test func repeatedRefusalsFlagTheClientUntilAnAdminClearsIt() async throws {
         let (upstream, gateway) = try await Self.start("""
             routes:

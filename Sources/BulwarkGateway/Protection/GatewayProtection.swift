@@ -110,7 +110,9 @@ final class GatewayProtection: Sendable {
     }
 
     /// Admin unblock: lifts the block and forgets the IP's counts, so it starts from zero.
-    func unblock(_ clientIP: String) -> Bool {
+    func unblock(_ address: String) -> Bool {
+        // Any address of a blocked IPv6 network names it (blocks are kept per `ClientKey`).
+        let clientIP = ClientKey.of(address)
         // Marked first, so a sync running now does not take the stored block back on.
         write(.block, clientIP, removing: true) { store in try await store.removeBlock(client: clientIP) }
         let was = blocks.unblock(clientIP)
@@ -139,7 +141,8 @@ final class GatewayProtection: Sendable {
     }
 
     /// Admin clear: forgets the flag and the client's counts, here and in the store.
-    func clearFlag(_ client: String) -> Bool {
+    func clearFlag(_ address: String) -> Bool {
+        let client = ClientKey.of(address)
         write(.flag, client, removing: true) { store in try await store.removeFlag(client: client) }
         let was = abuse?.clear(client) ?? false
         return was

@@ -19,6 +19,8 @@ final class Exchange {
     let requestID: String
     let path: String
     let clientIP: String
+    /// What per-IP protection counts this client as (`ClientKey`: an IPv6 client is its /64).
+    let clientKey: String
     let started: NIODeadline
     let keepAlive: Bool
     let hasBody: Bool
@@ -88,6 +90,7 @@ final class Exchange {
         self.requestID = requestID
         self.path = path
         self.clientIP = clientIP
+        self.clientKey = ClientKey.of(clientIP)
         self.started = now
         self.lastActivity = now
         self.keepAlive = head.isKeepAlive

@@ -91,7 +91,7 @@ extension ProxyHandler {
     func admitUnderLimits(_ limiter: RouteLimiter, exchange: Exchange) -> Bool {
         // Shared limits are decided by the store just before the upstream is called.
         guard limiter.shared == nil else { return true }
-        let decision = limiter.decide(clientIP: exchange.clientIP)
+        let decision = limiter.decide(clientIP: exchange.clientKey)
         showLimitHeaders(limiter, decision, on: exchange)
         guard !decision.isAllowed else { return true }
         refuseOverLimit(decision, exchange: exchange)
@@ -119,7 +119,7 @@ extension ProxyHandler {
     }
 
     private func refuseOverLimit(_ decision: RateLimitDecision, exchange: Exchange) {
-        runtime.protection?.record(.rateLimited, client: exchange.clientIP)
+        runtime.protection?.record(.rateLimited, client: exchange.clientKey)
         let seconds = RateLimitHeaders.retryAfter(decision).flatMap { Int($0) }
         respondProblem(
             BulwarkError(ErrorCatalog.rateLimited, "Too many requests; slow down.", retryAfterSeconds: seconds),
@@ -130,7 +130,7 @@ extension ProxyHandler {
     /// is refused) back on this event loop. Body parts queue meanwhile, as while connecting.
     func admitThroughSharedStore(_ limiter: RouteLimiter, _ shared: SharedRateLimits, exchange: Exchange) {
         guard let context else { return }
-        if let decision = shared.decideLocally(key: "ip:" + exchange.clientIP, policies: limiter.policies) {
+        if let decision = shared.decideLocally(key: "ip:" + exchange.clientKey, policies: limiter.policies) {
             // Paid for by a lease this replica holds: no hop off the event loop.
             showLimitHeaders(limiter, limiter.count(decision), on: exchange)
             startUpstream(exchange)
@@ -140,7 +140,7 @@ extension ProxyHandler {
         let eventLoop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
         let bound = NIOLoopBound(exchange, eventLoop: eventLoop)
-        let key = "ip:" + exchange.clientIP
+        let key = "ip:" + exchange.clientKey
         let policies = limiter.policies
         // The store's spans become children of the request's span.
         let traceContext = exchange.serverSpan?.context
@@ -192,7 +192,7 @@ extension ProxyHandler {
     /// Counts, logs and (unless the route only logs) refuses a screening hit; true when the request may go on.
     private func passes(after hit: RequestScreening.Hit, _ screening: RouteScreening, exchange: Exchange) -> Bool {
         screening.count(hit)
-        runtime.protection?.record(.screened, client: exchange.clientIP)
+        runtime.protection?.record(.screened, client: exchange.clientKey)
         let blocking = screening.policy.action == .block
         runtime.logger.warning("injection screening hit", metadata: [
             "event": "screen_hit", "request_id": .string(exchange.requestID), "route": .string(exchange.routeLabel),

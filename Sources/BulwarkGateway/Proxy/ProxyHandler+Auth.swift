@@ -74,7 +74,7 @@ extension ProxyHandler {
         exchange: Exchange, error: String, reason: String, scheme: String = "Bearer",
         suggestion: String = "Send a valid token as 'Authorization: Bearer <token>'."
     ) {
-        runtime.protection?.record(.authFailure, client: exchange.clientIP)
+        runtime.protection?.record(.authFailure, client: exchange.clientKey)
         runtime.audit?.record(AuditEvent(
             actor: "client:\(exchange.clientIP)", action: "auth.failure", resource: "route:\(exchange.routeLabel)",
             outcome: .denied, details: ["reason": reason], requestID: exchange.requestID))

@@ -115,7 +115,7 @@ extension ProxyHandler {
                 if response.status == .unauthorized, AdminResponder.handles(path: Substring(path)) {
                     // A wrong admin key is a failed authentication like any other: it counts
                     // towards flagging the client.
-                    handler.runtime.protection?.record(.authFailure, client: client)
+                    handler.runtime.protection?.record(.authFailure, client: ClientKey.of(client))
                 }
                 guard handler.exchange === exchange else { return }
                 handler.respondLocal(response, exchange: exchange)

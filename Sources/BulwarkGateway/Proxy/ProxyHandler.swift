@@ -179,7 +179,7 @@ final class ProxyHandler: ChannelDuplexHandler {
                 exchange: exchange, closeConnection: true)
             return
         }
-        if let protection = runtime.protection, let remaining = protection.admit(clientIP: clientIP) {
+        if let protection = runtime.protection, let remaining = protection.admit(clientIP: exchange.clientKey) {
             respondProblem(
                 BulwarkError(
                     ErrorCatalog.ipBlocked, "Requests from this address are blocked for a while.",
@@ -187,7 +187,7 @@ final class ProxyHandler: ChannelDuplexHandler {
                 exchange: exchange)
             return
         }
-        if let protection = runtime.protection, let refusal = protection.flaggedRefusal(clientIP: clientIP) {
+        if let protection = runtime.protection, let refusal = protection.flaggedRefusal(clientIP: exchange.clientKey) {
             respondProblem(
                 BulwarkError(
                     ErrorCatalog.rateLimited, "Too many requests from a client flagged for abuse; slow down.",
