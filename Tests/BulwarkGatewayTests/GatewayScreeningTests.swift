@@ -48,5 +48,10 @@ struct GatewayScreeningTests {
         let metrics = try await RawHTTP.get(port: gateway.port, "/metrics")
         #expect(metrics.bodyText.contains("bulwark_screen_hits_total{route=\"/**\",class=\"sqli\",action=\"block\"} 1"))
         #expect(metrics.bodyText.contains("bulwark_screen_hits_total{route=\"/logged/**\",class=\"xss\",action=\"log\"} 1"))
+
+        // A benign first line does not hide a second one.
+        let doubled = try await Self.get(
+            gateway, "/echo", headers: ["Cookie: theme=dark", "Cookie: theme=<script>alert(1)</script>"])
+        #expect(doubled.status == 403)
     }
 }

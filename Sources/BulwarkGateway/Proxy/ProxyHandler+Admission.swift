@@ -183,7 +183,13 @@ extension ProxyHandler {
     /// request id (class, location, reason; never the payload), counted, and reported to abuse
     /// detection; with `block` the client gets 403 `INJECTION_BLOCKED`.
     func passesScreening(_ screening: RouteScreening, head: HTTPRequestHead, exchange: Exchange) -> Bool {
-        guard let hit = screening.policy.screen(target: Substring(head.uri), header: { head.headers.first(name: $0) }) else {
+        // Every line of a repeated field is screened (an upstream may read any of them).
+        let header: (String) -> String? = { name in
+            let values = head.headers[name]
+            if values.count <= 1 { return values.first }
+            return values.joined(separator: HeaderRewriting.equalsIgnoringCase(name, "cookie") ? "; " : ", ")
+        }
+        guard let hit = screening.policy.screen(target: Substring(head.uri), header: header) else {
             return true
         }
         return passes(after: hit, screening, exchange: exchange)
