@@ -85,18 +85,9 @@ struct PathPatternFuzzTests {
     static let interestingBytes: [UInt8] = Array("/*?#.%a ".utf8) + [0x00, 0x09, 0x7F, 0xC3, 0xFF]
     static let insertions = ["/", "//", "*", "**", "/**", "?", "#", " ", "\u{0}", "é", "😀", String(repeating: "/", count: 200), String(repeating: "a", count: 2_000)]
 
-    static func mutate(_ text: String, _ rng: inout SplitMix64) -> String {
-        var bytes = Array(text.utf8)
-        let at = bytes.isEmpty ? 0 : Int(rng.next() % UInt64(bytes.count))
-        switch rng.next() % 5 {
-        case 0 where !bytes.isEmpty: bytes[at] ^= UInt8(truncatingIfNeeded: 1 << (rng.next() % 8))
-        case 1 where !bytes.isEmpty: bytes[at] = interestingBytes[Int(rng.next() % UInt64(interestingBytes.count))]
-        case 2 where !bytes.isEmpty: bytes.remove(at: at)
-        case 3: bytes.insert(contentsOf: Array(insertions[Int(rng.next() % UInt64(insertions.count))].utf8), at: at)
-        default: bytes.removeLast(Int(rng.next() % UInt64(bytes.count + 1)))
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static let mutator = ByteMutator(interestingBytes: interestingBytes, insertions: insertions)
+
+    static func mutate(_ text: String, _ rng: inout SplitMix64) -> String { mutator.mutate(text, &rng) }
 
     /// Whether a string is free of the scalars that join onto a preceding `/` or `*` (combining
     /// marks and friends), where splitting by characters and by bytes legitimately differ.
