@@ -10,14 +10,8 @@ struct GatewayRoutingPathTests {
     @Test func routesMatchTheNormalFormAndForwardTheOriginal() async throws {
         let upstream = try await UpstreamFixture.start()
         defer { upstream.process.kill() }
-        let config = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
-        try """
-        upstreams:
-          app: {url: "\(upstream.url)"}
-        routes:
-          - {path: /echo/**, upstream: app}
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        let gateway = try await GatewayProcess.start(arguments: ["--config", config])
+        let config = try GatewayConfigFile(upstream: upstream.url, "routes:\n  - {path: /echo/**, upstream: app}")
+        let gateway = try await GatewayProcess.start(arguments: ["--config", config.path])
         defer { gateway.process.kill() }
 
         // Under /echo/ only in its raw spelling: resolved, it is /secret, which no route serves.

@@ -39,13 +39,8 @@ struct GatewayTrustedProxyTests {
     @Test func forgedEntriesAndSeveralLinesAttributeToTheReportedHop() async throws {
         let upstream = try await UpstreamFixture.start()
         defer { upstream.process.kill() }
-        let config = try TestPaths.temporaryDirectory() + "/bulwark.yaml"
-        try """
-        upstreams:
-          app: {url: "\(upstream.url)"}
-        trusted-proxies: [127.0.0.1]
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        let gateway = try await GatewayProcess.start(arguments: ["--config", config])
+        let config = try GatewayConfigFile(upstream: upstream.url, "trusted-proxies: [127.0.0.1]")
+        let gateway = try await GatewayProcess.start(arguments: ["--config", config.path])
         defer { gateway.process.kill() }
 
         let forged = try await RawHTTP.get(port: gateway.port, "/echo", headers: [
