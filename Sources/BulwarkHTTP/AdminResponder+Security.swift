@@ -20,9 +20,13 @@ extension AdminResponder {
         case (_, 2):
             return methodNotAllowed(path: path, allow: "GET", requestID: requestID)
         case (.delete, 3):
-            // Blocks and flags are kept per `ClientKey`: any address of an IPv6 /64 names it.
-            let client = ClientKey.of(PercentDecoding.decodeLenient(String(segments[2])))
-            let present = isBlocks ? security?.blocks.remaining(client) != nil : security?.abuse?.isFlagged(client) ?? false
+            // Blocks and flags are kept per `ClientKey`: any address of an IPv6 /64 names it. Older
+            // entries may be kept under the exact address; `unblock`/`clearFlag` lift both.
+            let address = PercentDecoding.decodeLenient(String(segments[2]))
+            let client = ClientKey.of(address)
+            let present = [client, address].contains { name in
+                isBlocks ? security?.blocks.remaining(name) != nil : security?.abuse?.isFlagged(name) ?? false
+            }
             guard present else {
                 return .problem(
                     BulwarkError(ErrorCatalog.notFound, isBlocks ? "\(client) is not blocked." : "\(client) is not flagged."),
@@ -35,7 +39,7 @@ extension AdminResponder {
                 return refusal
             }
             // Lapsed meanwhile or not, the client is now neither blocked nor flagged.
-            _ = isBlocks ? (security?.unblock(client) ?? false) : (security?.clearFlag(client) ?? false)
+            _ = isBlocks ? (security?.unblock(address) ?? false) : (security?.clearFlag(address) ?? false)
             var out = "{"
             JSONText.appendMember(isBlocks ? "ip" : "client", client, to: &out, first: true)
             out += isBlocks ? ",\"unblocked\":true}" : ",\"cleared\":true}"

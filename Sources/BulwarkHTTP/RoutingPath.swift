@@ -1,15 +1,18 @@
-/// The path a route is chosen by: the request path read the way the upstream will read it.
+/// The path a route is chosen by: the request path read the way upstreams read it.
 ///
 /// A gateway that matches the raw path while the upstream decodes and resolves it can be walked
 /// around: `/public/../admin/x` or `/%61dmin/x` would match a lax `/**` route here and reach the
 /// upstream's `/admin/x` without the `/admin/**` route's authentication, limits or screening.
-/// So routing uses the RFC 3986 normal form (§6.2.2): percent-encoded unreserved characters
-/// decoded, then segment parameters (`;...`, which Java servlet containers drop) and dot segments
-/// removed (§5.2.4). The request itself is forwarded unchanged.
+/// So routing uses a normal form: percent-escapes decoded (RFC 3986 §6.2.2), segment parameters
+/// (`;...`, which Java servlet containers drop) removed, repeated slashes merged (nginx and
+/// servlet containers do), then dot segments resolved (§5.2.4). The request itself is forwarded
+/// unchanged, and the gateway refuses it when the raw and the normal spelling would choose
+/// different routes (see `ProxyHandler.receiveHead`), whatever a given upstream does.
 ///
 /// What cannot be read one way is refused instead: an encoded `/` or `\` (some servers split on
 /// them, others do not), a raw `\` (some servers treat it as `/`), an encoded control character
-/// such as `%00` (C-string truncation, header splitting), and a `%` not followed by two hex digits.
+/// such as `%00` (C-string truncation, header splitting), a `%` not followed by two hex digits, and
+/// a dot segment carrying parameters (`..;`), which servlet containers resolve and others do not.
 public enum RoutingPath {
     public enum Verdict: Sendable, Hashable {
         /// The path is already in normal form; match it as it is (the common case, no allocation).
@@ -49,16 +52,19 @@ public enum RoutingPath {
             if value < 0x20 || value == 0x7F {
                 return .ambiguous("The request path contains an encoded control character.")
             }
-            if isUnreserved(value) {
-                decoded.append(value)
-            } else {
-                // Stays encoded, with upper-case hex (the normal form), so it still matches nothing
-                // a config literal could spell differently.
+            if keepsEncoded(value) {
+                // `%`, `;`, `?` and `#` mean something else once decoded: they stay escaped, in the
+                // normal form's upper-case hex.
                 decoded.append(contentsOf: [percent, hexDigits[Int(high)], hexDigits[Int(low)]])
+            } else {
+                decoded.append(value)
             }
             index += 3
         }
-        return .normalized(String(decoding: removingDotSegments(removingParameters(decoded)), as: UTF8.self))
+        guard let segments = segmentsWithoutParameters(decoded) else {
+            return .ambiguous("The request path has a '.' or '..' segment with parameters (';').")
+        }
+        return .normalized(String(decoding: resolving(segments, absolute: decoded.first == slash), as: UTF8.self))
     }
 
     // MARK: - Internals
@@ -87,47 +93,50 @@ public enum RoutingPath {
         return false
     }
 
-    /// Drops each segment's parameters (`;` to the end of the segment), as Java servlet containers
-    /// do before routing: `/admin;x/secret` is `/admin/secret` there, and `/public/..;/admin` climbs.
-    static func removingParameters(_ path: [UInt8]) -> [UInt8] {
-        guard path.contains(semicolon) else { return path }
-        var result: [UInt8] = []
-        result.reserveCapacity(path.count)
-        var skipping = false
-        for byte in path {
-            if byte == slash {
-                skipping = false
-            } else if byte == semicolon {
-                skipping = true
-            }
-            if !skipping { result.append(byte) }
+    /// The path's segments with their parameters (`;` to the end of the segment) dropped, as
+    /// servlet containers do (`/admin;x/secret` is `/admin/secret` there); nil when a segment is
+    /// `.` or `..` only once its parameters are gone (`/admin/..;/x`: `/x` to a servlet
+    /// container, a segment under `/admin/` to most other servers).
+    static func segmentsWithoutParameters(_ path: [UInt8]) -> [ArraySlice<UInt8>]? {
+        var segments = path.split(separator: slash, omittingEmptySubsequences: false)
+        for index in segments.indices {
+            guard let cut = segments[index].firstIndex(of: semicolon) else { continue }
+            let kept = segments[index][..<cut]
+            if kept.elementsEqual([dot]) || kept.elementsEqual([dot, dot]) { return nil }
+            segments[index] = kept
         }
-        return result
+        return segments
     }
 
-    /// RFC 3986 §5.2.4 on an absolute path: `.` segments vanish, `..` removes the segment before it
-    /// (never climbing above the root), and a path ending in either keeps its trailing slash.
-    static func removingDotSegments(_ path: [UInt8]) -> [UInt8] {
-        let absolute = path.first == slash
+    /// Repeated slashes merged, then RFC 3986 §5.2.4's dot removal: `.` vanishes, `..` removes the
+    /// segment before it (never climbing above the root), and a path ending in a slash, `.` or
+    /// `..` keeps a trailing slash.
+    static func resolving(_ segments: [ArraySlice<UInt8>], absolute: Bool) -> [UInt8] {
         var output: [ArraySlice<UInt8>] = []
-        let segments = path.split(separator: slash, omittingEmptySubsequences: false)
+        var trailingSlash = false
         for (position, segment) in segments.enumerated() {
-            if position == 0 && absolute { continue }  // the empty segment before the leading slash
-            let isDot = segment.count == 1 && segment.first == dot
-            let isDotDot = segment.count == 2 && segment.first == dot && segment.last == dot
-            guard isDot || isDotDot else {
-                output.append(segment)
+            let isLast = position == segments.count - 1
+            if segment.isEmpty {
+                // The root's leading empty segment, a doubled slash, or a trailing slash.
+                trailingSlash = isLast && position > 0
                 continue
             }
-            if isDotDot && !output.isEmpty { output.removeLast() }
-            // A final `.` or `..` leaves the path ending in a slash: an empty last segment.
-            if position == segments.count - 1 { output.append([]) }
+            if segment.elementsEqual([dot]) {
+                trailingSlash = isLast
+            } else if segment.elementsEqual([dot, dot]) {
+                if !output.isEmpty { output.removeLast() }
+                trailingSlash = isLast
+            } else {
+                output.append(segment)
+                trailingSlash = false
+            }
         }
         var result: [UInt8] = absolute ? [slash] : []
         for (position, segment) in output.enumerated() {
             if position > 0 { result.append(slash) }
             result.append(contentsOf: segment)
         }
+        if trailingSlash && result.last != slash { result.append(slash) }
         return result
     }
 
@@ -140,14 +149,9 @@ public enum RoutingPath {
         }
     }
 
-    /// RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~".
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-            UInt8(ascii: "~"):
-            true
-        default: false
-        }
+    /// Escapes that stay escaped: decoded, they would split the path, start a query or fragment,
+    /// or add a parameter. (`/`, `\` and control characters are refused before this.)
+    private static func keepsEncoded(_ byte: UInt8) -> Bool {
+        byte == percent || byte == semicolon || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
     }
 }

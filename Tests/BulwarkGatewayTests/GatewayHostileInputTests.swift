@@ -166,18 +166,25 @@ struct GatewayHostileInputTests {
         upstreams:
           app: {url: "\(upstream.url)", timeout: 3s}
         client-idle-timeout: 1s
+        routes:
+          - {path: /screened/**, upstream: app, screen: [sqli], screen-body: 1KB}
+          - {path: /**, upstream: app}
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let gateway = try await GatewayProcess.start(arguments: ["--config", config])
         defer { gateway.process.kill() }
         let port = gateway.port
-        let outcomes: (silent: Bool, stalledHead: Bool, stalledBody: Bool) = try await Blocking.run {
+        let outcomes: (silent: Bool, stalledHead: Bool, stalledBody: Bool, stalledHeld: Bool) = try await Blocking.run {
             let silent = try RawHTTPConnection(port: port, timeoutSeconds: 8)
             let stalledHead = try RawHTTPConnection(port: port, timeoutSeconds: 8)
             stalledHead.send("GET /ok HTTP/1.1\r\nHost: t\r\n")
             let stalledBody = try RawHTTPConnection(port: port, timeoutSeconds: 8)
             stalledBody.send("POST /ok HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc")
-            return (silent.waitForClose(), stalledHead.waitForClose(), stalledBody.waitForClose())
+            // A body held for screening waits on the client too, not on the gateway.
+            let stalledHeld = try RawHTTPConnection(port: port, timeoutSeconds: 8)
+            stalledHeld.send("POST /screened/x HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\"")
+            return (silent.waitForClose(), stalledHead.waitForClose(), stalledBody.waitForClose(), stalledHeld.waitForClose())
         }
+        #expect(outcomes.stalledHeld, "a stalled body held for screening is closed")
         #expect(outcomes.silent, "a connection that never sends is closed")
         #expect(outcomes.stalledHead, "a half-sent head is closed")
         #expect(outcomes.stalledBody, "a stalled body is closed")

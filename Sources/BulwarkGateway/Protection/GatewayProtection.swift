@@ -109,14 +109,17 @@ final class GatewayProtection: Sendable {
         ])
     }
 
-    /// Admin unblock: lifts the block and forgets the IP's counts, so it starts from zero.
+    /// Admin unblock: lifts the block and forgets the IP's counts, so it starts from zero. Any
+    /// address of a blocked IPv6 network names it (blocks are kept per `ClientKey`); a block kept
+    /// under the exact address (made before IPv6 clients were counted per /64) is lifted too.
     func unblock(_ address: String) -> Bool {
-        // Any address of a blocked IPv6 network names it (blocks are kept per `ClientKey`).
-        let clientIP = ClientKey.of(address)
-        // Marked first, so a sync running now does not take the stored block back on.
-        write(.block, clientIP, removing: true) { store in try await store.removeBlock(client: clientIP) }
-        let was = blocks.unblock(clientIP)
-        flood?.reset("ip:" + clientIP)
+        var was = false
+        for clientIP in Set([ClientKey.of(address), address]) {
+            // Marked first, so a sync running now does not take the stored block back on.
+            write(.block, clientIP, removing: true) { store in try await store.removeBlock(client: clientIP) }
+            was = blocks.unblock(clientIP) || was
+            flood?.reset("ip:" + clientIP)
+        }
         blockedGauge.record(blocks.active.count)
         return was
     }
@@ -140,11 +143,14 @@ final class GatewayProtection: Sendable {
             })
     }
 
-    /// Admin clear: forgets the flag and the client's counts, here and in the store.
+    /// Admin clear: forgets the flag and the client's counts, here and in the store (under the
+    /// client's key and, for flags kept before IPv6 clients were counted per /64, its address).
     func clearFlag(_ address: String) -> Bool {
-        let client = ClientKey.of(address)
-        write(.flag, client, removing: true) { store in try await store.removeFlag(client: client) }
-        let was = abuse?.clear(client) ?? false
+        var was = false
+        for client in Set([ClientKey.of(address), address]) {
+            write(.flag, client, removing: true) { store in try await store.removeFlag(client: client) }
+            was = (abuse?.clear(client) ?? false) || was
+        }
         return was
     }
 

@@ -49,6 +49,9 @@ extension ProxyHandler {
                 upstreamNeedsFlush = false
                 exchange.upstream?.flush()
             }
+            // Reads may have stopped while parts queued during the check; admission may have
+            // changed what they wait for (a held body must be read to its end).
+            resumeClientReads()
         }
     }
 

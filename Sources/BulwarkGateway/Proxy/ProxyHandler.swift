@@ -148,7 +148,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.overTLS = proto == "https"
         startServerSpan(exchange)
 
-        if let reason = RequestVetting.refusal(head, facts: facts) {
+        if let reason = RequestVetting.refusal(head, facts: facts, forControlRoute: ControlResponder.handles(path: path)) {
             respondProblem(BulwarkError(ErrorCatalog.badRequest, reason), exchange: exchange, closeConnection: true)
             return
         }
@@ -204,6 +204,16 @@ final class ProxyHandler: ChannelDuplexHandler {
         case .unchanged:
             routingPath = path
         case .normalized(let normal):
+            // Upstreams differ in what they decode and resolve (Express does not resolve `..`,
+            // servlet containers drop `;` parameters): when the raw and the normal spelling
+            // would choose different routes, no reading is safe to assume.
+            guard runtime.route(forPath: path) === runtime.route(forPath: normal[...]) else {
+                respondProblem(
+                    BulwarkError(
+                        ErrorCatalog.badRequest, "The request path names a different route once decoded and resolved; send it in plain form."),
+                    exchange: exchange)
+                return
+            }
             routingPath = normal[...]
         case .ambiguous(let reason):
             // Screened first under the route its raw spelling matches, so an attack (`..%2f..%2f`)
@@ -389,7 +399,11 @@ final class ProxyHandler: ChannelDuplexHandler {
     /// body: close. A request waiting on its upstream is governed by the upstream timeout instead.
     func closeIfIdle(now: NIODeadline, limit: TimeAmount) {
         guard now - lastClientRead > limit else { return }
-        if let exchange, exchange.requestComplete || exchange.phase == .connecting || readHeld {
+        // Not idle while the gateway itself is working on the request (connecting, a token or
+        // a shared limit being checked) — but a body held for screening waits on the client.
+        if let exchange,
+            exchange.requestComplete || (exchange.phase == .connecting && exchange.heldForScreening == nil) || readHeld
+        {
             return
         }
         closeClient()

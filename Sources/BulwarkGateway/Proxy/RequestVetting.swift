@@ -10,17 +10,19 @@ enum RequestVetting {
     /// authority.
     private static let framingFields = ["content-length", "transfer-encoding", "host"]
 
-    /// Why `head` is refused, or nil. `facts` is the one-pass scan of its fields.
-    static func refusal(_ head: HTTPRequestHead, facts: RequestHeaderFacts) -> String? {
+    /// Why `head` is refused, or nil. `facts` is the one-pass scan of its fields; `forControlRoute`
+    /// marks the gateway's own health and metrics routes, which nothing is forwarded from and
+    /// which probes that omit `Host` must still reach.
+    static func refusal(_ head: HTTPRequestHead, facts: RequestHeaderFacts, forControlRoute: Bool = false) -> String? {
         // Origin-form only (and `*` for OPTIONS). An absolute-form target (`http://x/admin`) matches
         // no route pattern here, yet upstreams route it by its path and may take its authority as
         // the host. CONNECT (authority-form) is answered 405 later.
         if head.method != .CONNECT, !isOriginForm(head.uri, method: head.method) {
-            return "The request target must be a path starting with '/' (origin-form)."
+            return "The request target must be a path starting with a single '/' (origin-form)."
         }
         // RFC 9112 §3.2: exactly one Host in HTTP/1.1, never more than one.
         if facts.hostCount > 1 { return "A request must not carry more than one Host header." }
-        if facts.hostCount == 0, head.version.major == 1, head.version.minor >= 1 {
+        if facts.hostCount == 0, head.version.major == 1, head.version.minor >= 1, !forControlRoute {
             return "An HTTP/1.1 request must carry a Host header."
         }
         if let repeated = facts.repeatedSingleton {
@@ -51,8 +53,10 @@ enum RequestVetting {
     }
 
     private static func isOriginForm(_ target: String, method: HTTPMethod) -> Bool {
-        guard let first = target.utf8.first else { return false }
-        if first == UInt8(ascii: "/") { return true }
+        var bytes = target.utf8.makeIterator()
+        guard let first = bytes.next() else { return false }
+        // `//host/path` is a network-path reference: URL parsers read `host` as the authority.
+        if first == UInt8(ascii: "/") { return bytes.next() != UInt8(ascii: "/") }
         return method == .OPTIONS && target == "*"
     }
 }
