@@ -84,6 +84,7 @@ extension ProxyHandler {
         let closeAfter = exchange.closeAfterResponse
         let bodyUnread = !exchange.requestComplete
         if closeAfter {
+            closeScheduled = true
             context.writeAndFlush(wrapOutboundOut(.byteBuffer(out))).assumeIsolated().whenComplete { [weak self] _ in
                 if bodyUnread { self?.closeClientLingering() } else { self?.closeClient() }
             }

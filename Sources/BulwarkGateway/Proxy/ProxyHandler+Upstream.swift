@@ -216,6 +216,7 @@ extension ProxyHandler {
         // The last chunk, or an empty write whose completion orders the close after the body.
         let last = exchange.framing == .chunked && !exchange.suppressesBody ? Self.lastChunk : Self.empty
         if close {
+            closeScheduled = true
             context.writeAndFlush(wrapOutboundOut(.byteBuffer(last))).assumeIsolated().whenComplete { [weak self] _ in
                 if bodyUnread { self?.closeClientLingering() } else { self?.closeClient() }
             }

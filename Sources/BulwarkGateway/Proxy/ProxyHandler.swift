@@ -35,6 +35,9 @@ final class ProxyHandler: ChannelDuplexHandler {
     var pipelinedBytes = 0
     var drainingPipeline = false
     var lingering = false
+    /// A response that ends the connection is on its way out (its write may not have completed,
+    /// e.g. while the client is not reading): nothing more is taken from this client.
+    var closeScheduled = false
     var lingeredBytes = 0
 
     /// Bytes queued for a connection still being opened before we stop reading the client.
@@ -69,7 +72,7 @@ final class ProxyHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        if lingering {
+        if lingering || closeScheduled {
             // The answer that ends this connection is out: whatever still arrives, including
             // further pipelined requests, is read and dropped, never sent upstream.
             if case .body(let buffer) = part {
@@ -110,7 +113,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         guard !drainingPipeline, let context else { return }
         drainingPipeline = true
         defer { drainingPipeline = false }
-        while !closing, !lingering, let next = pipelined.first {
+        while !closing, !lingering, !closeScheduled, let next = pipelined.first {
             if next.isHead, exchange != nil { break }
             pipelined.removeFirst()
             pipelinedBytes -= next.byteCount
