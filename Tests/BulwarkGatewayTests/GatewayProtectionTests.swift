@@ -90,7 +90,8 @@ struct GatewayProtectionTests {
         let security = try await GatewayResilienceTests.admin(gateway, "GET", "/health/security")
         #expect(try Self.json(security)["blockedIPs"] as? Int == 1)
         #expect(try Self.json(security)["abuseUntrackedEvents"] as? Int == 0)
-        #expect(try await GatewayResilienceTests.admin(gateway, "GET", "/health/security", key: nil).status == 401)
+        // Without the key, admin routes are subject to the block like anything else.
+        #expect(try await GatewayResilienceTests.admin(gateway, "GET", "/health/security", key: nil).status == 403)
 
         let unblock = try await GatewayResilienceTests.admin(gateway, "DELETE", "/admin/blocks/127.0.0.1")
         #expect(unblock.status == 200)
@@ -144,6 +145,27 @@ struct GatewayProtectionTests {
         #expect(try await GatewayResilienceTests.admin(gateway, "DELETE", "/admin/flags/127.0.0.1").status == 200)
         let after = try await GatewayResilienceTests.admin(gateway, "GET", "/admin/flags")
         #expect((try Self.json(after)["flags"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func keyGuessingOnAdminRoutesIsBlockedButTheOperatorIsNot() async throws {
+        let (upstream, gateway) = try await Self.start("""
+            protection: {ddos: {per-ip: 3/min, block: 1h}}
+            """)
+        defer {
+            gateway.process.kill()
+            upstream.process.kill()
+        }
+        for _ in 0..<3 {
+            #expect(try await GatewayResilienceTests.admin(gateway, "GET", "/admin/blocks", key: "guess").status == 401)
+        }
+        let blocked = try await GatewayResilienceTests.admin(gateway, "GET", "/admin/blocks", key: "guess")
+        #expect(blocked.status == 403)
+        #expect(try GatewayErrorPathTests.problem(blocked)["code"] as? String == "IP_BLOCKED")
+        #expect(try await RawHTTP.get(port: gateway.port, "/health/live").status == 200, "probes are never blocked")
+        let withKey = try await GatewayResilienceTests.admin(gateway, "GET", "/admin/blocks")
+        #expect(withKey.status == 200, "the key is never subject to the block")
+        #expect(try await GatewayResilienceTests.admin(gateway, "DELETE", "/admin/blocks/127.0.0.1").status == 200)
+        #expect(try await GatewayResilienceTests.admin(gateway, "GET", "/admin/blocks", key: "guess").status == 401)
     }
 
     @Test func wrongAdminKeysCountAsFailedAuthentication() async throws {

@@ -157,6 +157,20 @@ final class ProxyHandler: ChannelDuplexHandler {
         }
         if RequestVetting.asksForUpgrade(head, facts: facts) { exchange.closeAfterResponse = true }
         if ControlResponder.handles(path: path) {
+            // Admin routes without the admin key are subject to IP blocks and the flood limit like
+            // any request (key guessing gets blocked); with the key, never, so an operator can
+            // always unblock. Health probes and metrics are never limited.
+            if AdminResponder.handles(path: path), let protection = runtime.protection, !presentsAdminKey(head),
+                let remaining = protection.admit(clientIP: exchange.clientKey)
+            {
+                respondProblem(
+                    BulwarkError(
+                        ErrorCatalog.ipBlocked, "Requests from this address are blocked for a while.",
+                        internalDetail: "client \(clientIP) is blocked (admin route without the key)",
+                        retryAfterSeconds: retryAfterSeconds(nanoseconds: remaining)),
+                    exchange: exchange)
+                return
+            }
             exchange.isControl = true
             exchange.routeLabel = exchange.path
             return  // answered once the request has ended
@@ -410,6 +424,14 @@ final class ProxyHandler: ChannelDuplexHandler {
             return
         }
         closeClient()
+    }
+
+    /// Whether the request carries this gateway's admin key (constant-time comparison).
+    private func presentsAdminKey(_ head: HTTPRequestHead) -> Bool {
+        guard let key = runtime.control.admin?.key,
+            let presented = BearerToken.parse(head.headers.first(name: "authorization"))
+        else { return false }
+        return AdminKey.matches(presented, key)
     }
 
     func closeClient() {
