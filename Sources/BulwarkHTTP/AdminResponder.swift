@@ -21,6 +21,14 @@ public struct AdminResponder: Sendable {
         self.audit = audit
     }
 
+    /// Whether an `Authorization` value carries the admin key (constant-time comparison); false
+    /// when admin routes are disabled. The gateway asks before protection runs: the key is never
+    /// subject to IP blocks.
+    public func isAuthorized(_ authorization: String?) -> Bool {
+        guard let key, let presented = BearerToken.parse(authorization) else { return false }
+        return AdminKey.matches(presented, key)
+    }
+
     /// `/admin/...` and `/health/security`, which shows client data and so needs the key too.
     public static func handles(path: Substring) -> Bool {
         path == "/admin" || path.hasPrefix("/admin/") || path == "/health/security"
@@ -30,14 +38,14 @@ public struct AdminResponder: Sendable {
         method: HTTPRequest.Method, path: Substring, authorization: String?, requestID: String, client: String = "unknown"
     ) async -> LocalResponse {
         let pathText = String(path)
-        guard let key else {
+        guard key != nil else {
             return .problem(
                 BulwarkError(
                     ErrorCatalog.forbidden, "Admin routes are disabled on this instance.",
                     suggestion: "Set admin.key in the config or BULWARK_ADMIN_KEY to enable them."),
                 requestID: requestID, path: pathText)
         }
-        guard let presented = BearerToken.parse(authorization), AdminKey.matches(presented, key) else {
+        guard isAuthorized(authorization) else {
             // The path is the client's text: at most 256 bytes of it go into the durable trail, so
             // a stream of refused requests with huge paths cannot fill the disk.
             audit?.record(AuditEvent(

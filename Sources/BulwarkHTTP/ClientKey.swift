@@ -16,8 +16,7 @@
 public enum ClientKey {
     public static func of(_ address: String) -> String {
         guard address.utf8.contains(UInt8(ascii: ":")) else { return address }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        guard address.withCString({ inet_pton(AF_INET6, $0, &bytes) }) == 1 else { return address }
+        guard var bytes = IPAddressText.parse(address.utf8, family: AF_INET6) else { return address }
         if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
             return "\(bytes[12]).\(bytes[13]).\(bytes[14]).\(bytes[15])"
         }

@@ -151,16 +151,18 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.overTLS = proto == "https"
         startServerSpan(exchange)
 
-        if let reason = RequestVetting.refusal(head, facts: facts, forControlRoute: ControlResponder.handles(path: path)) {
+        let isControlPath = ControlResponder.handles(path: path)
+        if let reason = RequestVetting.refusal(head, facts: facts, forControlRoute: isControlPath) {
             respondProblem(BulwarkError(ErrorCatalog.badRequest, reason), exchange: exchange, closeConnection: true)
             return
         }
         if RequestVetting.asksForUpgrade(head, facts: facts) { exchange.closeAfterResponse = true }
-        if ControlResponder.handles(path: path) {
+        if isControlPath {
             // Admin routes without the admin key are subject to IP blocks and the flood limit like
             // any request (key guessing gets blocked); with the key, never, so an operator can
             // always unblock. Health probes and metrics are never limited.
-            if AdminResponder.handles(path: path), let protection = runtime.protection, !presentsAdminKey(head),
+            if AdminResponder.handles(path: path), let protection = runtime.protection,
+                runtime.control.admin?.isAuthorized(head.headers.first(name: "authorization")) != true,
                 let remaining = protection.admit(clientIP: exchange.clientKey)
             {
                 respondProblem(
@@ -213,39 +215,7 @@ final class ProxyHandler: ChannelDuplexHandler {
                 exchange: exchange)
             return
         }
-        // Routes are chosen by the path as the upstream will read it (decoded, dots resolved), so
-        // `/public/../admin` cannot slip past an `/admin/**` route's policies; the request itself
-        // is forwarded unchanged.
-        let routingPath: Substring
-        switch RoutingPath.verdict(for: path) {
-        case .unchanged:
-            routingPath = path
-        case .normalized(let normal):
-            // Upstreams differ in what they decode and resolve (Express does not resolve `..`,
-            // servlet containers drop `;` parameters): when the raw and the normal spelling
-            // would choose different routes, no reading is safe to assume.
-            guard runtime.route(forPath: path) === runtime.route(forPath: normal[...]) else {
-                respondProblem(
-                    BulwarkError(
-                        ErrorCatalog.badRequest, "The request path names a different route once decoded and resolved; send it in plain form."),
-                    exchange: exchange)
-                return
-            }
-            routingPath = normal[...]
-        case .ambiguous(let reason):
-            // Screened first under the route its raw spelling matches, so an attack (`..%2f..%2f`)
-            // is counted and answered as one; whatever passes is refused as ambiguous.
-            if let route = runtime.route(forPath: path), let screening = route.screening {
-                exchange.routeLabel = route.pattern.pattern
-                if !passesScreening(screening, head: head, exchange: exchange) { return }
-            }
-            respondProblem(BulwarkError(ErrorCatalog.badRequest, reason), exchange: exchange)
-            return
-        }
-        guard let route = runtime.route(forPath: routingPath) else {
-            respondProblem(BulwarkError(ErrorCatalog.notFound, "No route matches \(exchange.path)."), exchange: exchange)
-            return
-        }
+        guard let route = chooseRoute(path: path, head: head, exchange: exchange) else { return }
         exchange.routeLabel = route.pattern.pattern
         exchange.upstreamIndex = route.upstreamIndex
         exchange.maxBody = route.maxBody
@@ -262,11 +232,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         exchange.bytesIn += buffer.readableBytes
         switch exchange.phase {
         case .local:
-            if lingering {
-                lingeredBytes += buffer.readableBytes
-                if lingeredBytes > Self.lingerBytes { closeClient() }
-            }
-            return
+            return  // answered here already; what arrives while lingering never gets this far
         case .connecting, .streaming:
             if let error = BodyLimitPolicy(maxBytes: exchange.maxBody).check(streamedSoFar: exchange.bytesIn) {
                 abandonUpstream(exchange)
@@ -424,14 +390,6 @@ final class ProxyHandler: ChannelDuplexHandler {
             return
         }
         closeClient()
-    }
-
-    /// Whether the request carries this gateway's admin key (constant-time comparison).
-    private func presentsAdminKey(_ head: HTTPRequestHead) -> Bool {
-        guard let key = runtime.control.admin?.key,
-            let presented = BearerToken.parse(head.headers.first(name: "authorization"))
-        else { return false }
-        return AdminKey.matches(presented, key)
     }
 
     func closeClient() {

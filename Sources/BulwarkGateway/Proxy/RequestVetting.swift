@@ -1,3 +1,4 @@
+import BulwarkHTTP
 import NIOHTTP1
 
 /// Request heads refused before anything else, because an upstream could read them differently
@@ -45,11 +46,8 @@ enum RequestVetting {
     /// gateway does not tunnel: it answers over HTTP/1.1, as RFC 9110 §7.8 allows, and closes the
     /// connection afterwards, since the HTTP parser stops at an upgrade request.
     static func asksForUpgrade(_ head: HTTPRequestHead, facts: RequestHeaderFacts) -> Bool {
-        guard facts.hasUpgrade, facts.hasConnectionTokens else { return false }
-        for (name, value) in head.headers where name.utf8.count == 10 && HeaderRewriting.equalsIgnoringCase(name, "connection") {
-            for token in value.split(separator: ",") where token.trimmedOWS().lowercased() == "upgrade" { return true }
-        }
-        return false
+        facts.hasUpgrade && facts.hasConnectionTokens
+            && HopByHopHeaders.connectionTokens(from: head.headers["connection"]).contains("upgrade")
     }
 
     private static func isOriginForm(_ target: String, method: HTTPMethod) -> Bool {
@@ -58,14 +56,5 @@ enum RequestVetting {
         // `//host/path` is a network-path reference: URL parsers read `host` as the authority.
         if first == UInt8(ascii: "/") { return bytes.next() != UInt8(ascii: "/") }
         return method == .OPTIONS && target == "*"
-    }
-}
-
-extension Substring {
-    fileprivate func trimmedOWS() -> Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
     }
 }
