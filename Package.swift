@@ -57,10 +57,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "CBulwarkPrefetch"),
         .target(
             name: "BulwarkResilience",
             dependencies: [
                 "BulwarkCore",
+                "CBulwarkPrefetch",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

@@ -1,6 +1,6 @@
 // Rough figures for the keyed limiter: ns/op on one hot key and across 1M keys, and the RSS
 // growth per tracked key. Build and run in release:
-//   cd Benchmarks && swift run -c release ratelimit-bench [hot|memory|memory2|memory3|contended|floor]
+//   cd Benchmarks && swift run -c release ratelimit-bench [hot|first-touch|memory|memory-coarse|memory2|memory3|contended|floor]
 // Numbers are medians of several rounds on whatever machine runs this; they are not asserted.
 import BulwarkResilience
 
@@ -56,8 +56,10 @@ func format(_ value: Double) -> String {
 let rounds = 7
 var sink = 0
 
-func hotKey(_ label: String, policies: [RateLimitPolicy], explicitTime: Bool) throws -> Int {
-    let limiter = try KeyedRateLimiter(policies: policies, clock: ContinuousClock())
+func hotKey(
+    _ label: String, policies: [RateLimitPolicy], explicitTime: Bool, timestamps: RateLimitTimestamps = .precise
+) throws -> Int {
+    let limiter = try KeyedRateLimiter(policies: policies, configuration: .init(timestamps: timestamps), clock: ContinuousClock())
     let iterations = 2_000_000
     let key = "user:42"
     let result = measure(rounds: rounds, operations: iterations) {
@@ -77,7 +79,9 @@ func hotKey(_ label: String, policies: [RateLimitPolicy], explicitTime: Bool) th
     return result.sink
 }
 
-func manyKeys(_ label: String, policies: [RateLimitPolicy], keyCount: Int, expectedKeys: Int) throws -> Int {
+func manyKeys(
+    _ label: String, policies: [RateLimitPolicy], keyCount: Int, expectedKeys: Int, timestamps: RateLimitTimestamps = .precise
+) throws -> Int {
     // Keys are built before the baseline so their own memory is not counted.
     var keys: [String] = []
     keys.reserveCapacity(keyCount)
@@ -91,7 +95,7 @@ func manyKeys(_ label: String, policies: [RateLimitPolicy], keyCount: Int, expec
     let before = residentBytes()
     let limiter = try KeyedRateLimiter(
         policies: policies,
-        configuration: .init(shardCount: 16, maxTrackedKeys: keyCount * 2, expectedKeys: expectedKeys),
+        configuration: .init(shardCount: 16, maxTrackedKeys: keyCount * 2, expectedKeys: expectedKeys, timestamps: timestamps),
         clock: ContinuousClock())
     let insert = measure(rounds: 1, operations: keyCount) {
         var allowed = 0
@@ -170,12 +174,32 @@ let sections = Set(arguments.isEmpty ? ["hot", "memory", "contended"] : Array(ar
 if sections.contains("hot") {
     sink &+= try hotKey("gcra (ContinuousClock.now)", policies: [gcra], explicitTime: false)
     sink &+= try hotKey("gcra (explicit now)", policies: [gcra], explicitTime: true)
+    sink &+= try hotKey("gcra (coarse timestamps)", policies: [gcra], explicitTime: false, timestamps: .coarse)
     sink &+= try hotKey("token bucket (ContinuousClock.now)", policies: [bucket], explicitTime: false)
     sink &+= try hotKey("sliding window (ContinuousClock.now)", policies: [window], explicitTime: false)
     sink &+= try hotKey("60/min + 1000/hour (ContinuousClock.now)", policies: twoWindows, explicitTime: false)
 }
 if sections.contains("memory") {
     sink &+= try manyKeys("gcra 60/min", policies: [perMinute], keyCount: 1_000_000, expectedKeys: 0)
+}
+if sections.contains("memory-coarse") {
+    sink &+= try manyKeys("gcra 60/min coarse", policies: [perMinute], keyCount: 1_000_000, expectedKeys: 0, timestamps: .coarse)
+}
+if sections.contains("first-touch") {
+    // The peers' "first touch" case, repeated on fresh limiters: 100k new keys each.
+    let keys = (0..<100_000).map { "user:\(($0 &* 7919) % 100_000)" }
+    for timestamps in [RateLimitTimestamps.precise, .coarse] {
+        let result = measure(rounds: 41, operations: keys.count) {
+            guard let limiter = try? KeyedRateLimiter(
+                policy: perMinute, configuration: .init(timestamps: timestamps), clock: ContinuousClock())
+            else { return 0 }
+            var allowed = 0
+            for key in keys where limiter.decide(key).isAllowed { allowed += 1 }
+            return allowed
+        }
+        sink &+= result.sink
+        print("first touch, 100k keys, fresh limiter, \(timestamps) timestamps: \(format(result.nsPerOp)) ns/op")
+    }
 }
 if sections.contains("memory2") {
     sink &+= try manyKeys("gcra 60/min pre-sized", policies: [perMinute], keyCount: 1_000_000, expectedKeys: 1_000_000)

@@ -43,18 +43,23 @@ let keyRounds = 7  // after the first-touch pass; 1 + 7 hits per key stay under 
 // The same visiting order as the Python side: a fixed permutation of `user:0` ... `user:N-1`.
 let keys = (0..<keyCount).map { "user:\(($0 &* 7919) % keyCount)" }
 
-for algorithm in [RateLimitAlgorithm.gcra, .slidingWindow] {
-    let label = algorithm == .gcra ? "gcra" : "sliding_window"
+// GCRA with the default precise clock read per decision, GCRA on the coarse tick clock (the trade
+// nginx makes), and the sliding window.
+let variants: [(label: String, algorithm: RateLimitAlgorithm, timestamps: RateLimitTimestamps)] = [
+    ("gcra", .gcra, .precise), ("gcra_coarse", .gcra, .coarse), ("sliding_window", .slidingWindow, .precise),
+]
+for (label, algorithm, timestamps) in variants {
     let policy = try RateLimitPolicy("default", rate: .perMinute(100), algorithm: algorithm)
+    let configuration = KeyedRateLimiterConfiguration(timestamps: timestamps)
 
-    let hot = try KeyedRateLimiter(policy: policy, clock: ContinuousClock())
+    let hot = try KeyedRateLimiter(policy: policy, configuration: configuration, clock: ContinuousClock())
     report("hot_key_\(label)", measure(rounds: hotRounds, operations: hotIterations) {
         var allowed = 0
         for _ in 0..<hotIterations where hot.decide("user:42").isAllowed { allowed += 1 }
         return allowed
     })
 
-    let spread = try KeyedRateLimiter(policy: policy, clock: ContinuousClock())
+    let spread = try KeyedRateLimiter(policy: policy, configuration: configuration, clock: ContinuousClock())
     report("keys_first_touch_\(label)", measure(rounds: 1, operations: keyCount) {
         var allowed = 0
         for key in keys where spread.decide(key).isAllowed { allowed += 1 }

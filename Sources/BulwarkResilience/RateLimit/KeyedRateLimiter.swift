@@ -20,9 +20,15 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     /// For `ContinuousClock`, `epoch` as raw `ContinuousNanoseconds`, so `now` skips `Duration`
     /// arithmetic (half of a hot-key decision's cost). Nil for any other clock.
     private let continuousEpoch: Int64?
+    /// Set for `ContinuousClock` with `.coarse` timestamps: the `CoarseNanoseconds` reading taken
+    /// at `epoch`, so decisions read the tick clock instead.
+    private let coarseEpoch: Int64?
     private let shards: UnsafeMutablePointer<Mutex<KeyedShardTable>>
     private let shardCount: Int
     private let shardMask: UInt64
+    /// One per shard, beside (not inside) the locked tables so decisions can read them unlocked.
+    private let hints: UnsafeMutablePointer<BucketHint>
+    private let strideBytes: Int
     private let fingerprinter = KeyFingerprinter()
 
     /// `policies` are all enforced together (e.g. 60/min AND 1000/hour); at most 8.
@@ -45,26 +51,33 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
         {
             self.epoch = instant
             self.continuousEpoch = pair.nanoseconds
+            self.coarseEpoch = configuration.timestamps == .coarse ? CoarseNanoseconds.now() : nil
         } else {
             self.epoch = clock.now
             self.continuousEpoch = nil
+            self.coarseEpoch = nil
         }
         self.shardCount = shardCount
         self.shardMask = UInt64(shardCount - 1)
         self.shards = .allocate(capacity: shardCount)
+        self.hints = .allocate(capacity: shardCount)
+        self.strideBytes = (2 + engines.reduce(0) { $0 + $1.slotCount }) * MemoryLayout<UInt64>.stride
         for index in 0..<shardCount {
+            (hints + index).initialize(to: BucketHint())
             (shards + index).initialize(
                 to: Mutex(
                     KeyedShardTable(
                         engines: engines, dryRun: dryRun, maxCount: perShardMax, initialKeys: perShardExpected,
                         sweepPerInsert: max(0, configuration.sweepPerInsert),
-                        pressureSweep: max(1, configuration.pressureSweep))))
+                        pressureSweep: max(1, configuration.pressureSweep), hint: hints + index)))
         }
     }
 
     deinit {
         shards.deinitialize(count: shardCount)
         shards.deallocate()
+        hints.deinitialize(count: shardCount)
+        hints.deallocate()
     }
 
     /// Single-policy convenience.
@@ -79,8 +92,10 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     /// `ContinuousNanoseconds.paired()` (well under a microsecond unless the thread was preempted).
     public func timeline(_ instant: C.Instant) -> Int64 { epoch.duration(to: instant).nanosecondsClamped }
 
-    /// The current point on the limiter's timeline.
+    /// The current point on the limiter's timeline. With `.coarse` timestamps this reads the tick
+    /// clock, which may differ from `timeline(_:)` of the same moment by up to one tick.
     public var now: Int64 {
+        if let coarseEpoch { return CoarseNanoseconds.now() &- coarseEpoch }
         if let continuousEpoch { return ContinuousNanoseconds.now() &- continuousEpoch }
         return timeline(clock.now)
     }
@@ -88,7 +103,9 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     /// Decides (and, if allowed, consumes `cost`) for `key` now.
     @inline(__always)
     public func decide(_ key: String, cost: Int64 = 1) -> RateLimitDecision {
-        decide(key, cost: cost, now: now)
+        let print = fingerprinter.fingerprint(key)
+        prefetch(print)  // the clock read overlaps the bucket's load
+        return decide(print, cost: cost, now: now)
     }
 
     /// Decides at an explicit point on the timeline (nanoseconds, >= 0), e.g. a timestamp the
@@ -98,10 +115,21 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     @inline(__always)
     public func decide(_ key: String, cost: Int64 = 1, now: Int64) -> RateLimitDecision {
         let print = fingerprinter.fingerprint(key)
+        prefetch(print)
+        return decide(print, cost: cost, now: now)
+    }
+
+    @inline(__always)
+    private func decide(_ print: KeyFingerprint, cost: Int64, now: Int64) -> RateLimitDecision {
         let overflow = configuration.overflow
         return shard(print).pointee.withLock { table in
             table.decide(print, cost: cost, now: now, overflow: overflow)
         }
+    }
+
+    @inline(__always)
+    private func prefetch(_ print: KeyFingerprint) {
+        hints[Int(truncatingIfNeeded: (print.high >> 44) & shardMask)].prefetch(print, strideBytes: strideBytes)
     }
 
     /// Top bits of the SipHash half pick the shard; the table uses its low bits for placement.

@@ -13,6 +13,24 @@ public enum RateLimitOverflowPolicy: String, Sendable, Hashable {
     case allowUntracked
 }
 
+/// Which reading of `ContinuousClock` a limiter decides on when it reads the clock itself.
+///
+/// Only `KeyedRateLimiter`s on `ContinuousClock` read a clock per decision; an injected clock (a
+/// test's manual clock) and explicit timestamps (`decide(_:cost:now:)`) are used as they are.
+public enum RateLimitTimestamps: String, Sendable, Hashable {
+    /// A precise read per decision (≈ 20 ns here, half of a hot-key decision). The default:
+    /// `Retry-After` and reset figures are exact.
+    case precise
+    /// The kernel's tick clock (`CoarseNanoseconds`, ≈ 3 ns; it advances every 4 ms on a 250 Hz
+    /// kernel and lags the precise clock by one to two ticks), the trade nginx's `limit_req` makes
+    /// with its cached time. Within one tick the limiter sees no time pass, so over any span it
+    /// may admit up to `rate × tick` more than the precise limiter (0 at 100/minute, 4 at 1000/s
+    /// with a 4 ms tick). Waits are reported from the lagging time, so they are never short, and a
+    /// `Retry-After` rounds up one second more when the true wait ends within that lag (≤ 8 ms)
+    /// of a whole second.
+    case coarse
+}
+
 /// Sizing and memory-bounding knobs for `KeyedRateLimiter`.
 public struct KeyedRateLimiterConfiguration: Sendable, Hashable {
     /// Number of independently locked shards (rounded up to a power of two, at most 4096). More shards, less
@@ -28,10 +46,12 @@ public struct KeyedRateLimiterConfiguration: Sendable, Hashable {
     /// Buckets examined when a shard hits its cap (then backs off for 1 ms if nothing was
     /// evictable) or is about to grow (it grows unless the sweep freed 1/16 of the table).
     public var pressureSweep: Int
+    /// The clock reading decisions are made on (see `RateLimitTimestamps`).
+    public var timestamps: RateLimitTimestamps
 
     public init(
         shardCount: Int = 16, maxTrackedKeys: Int = 1_000_000, overflow: RateLimitOverflowPolicy = .denyNewKeys,
-        expectedKeys: Int = 0, sweepPerInsert: Int = 2, pressureSweep: Int = 256
+        expectedKeys: Int = 0, sweepPerInsert: Int = 2, pressureSweep: Int = 256, timestamps: RateLimitTimestamps = .precise
     ) {
         self.shardCount = shardCount
         self.maxTrackedKeys = maxTrackedKeys
@@ -39,6 +59,7 @@ public struct KeyedRateLimiterConfiguration: Sendable, Hashable {
         self.expectedKeys = expectedKeys
         self.sweepPerInsert = sweepPerInsert
         self.pressureSweep = pressureSweep
+        self.timestamps = timestamps
     }
 }
 

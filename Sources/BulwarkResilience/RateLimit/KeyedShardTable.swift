@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One shard of the keyed limiter: an open-addressing (linear probing) hash table keyed by
 /// `KeyFingerprint`, with each bucket holding the fingerprint and the encoded state of every
 /// policy inline. Only ever touched under its shard's `Mutex`.
@@ -26,13 +28,20 @@ struct KeyedShardTable: ~Copyable {
     private var capSweepIdleUntil = Int64.min
     static var capSweepBackoff: Int64 { 1_000_000 }  // 1 ms
 
+    /// Where this shard's buckets live, published for `KeyedRateLimiter` to prefetch a key's
+    /// bucket before it takes the lock (see `BucketHint`).
+    private let hint: UnsafeMutablePointer<BucketHint>
+
     var allowedCount: UInt64 = 0
     var deniedCount: UInt64 = 0
     var wouldDenyCount: UInt64 = 0
     var overflowCount: UInt64 = 0
     var evictedCount: UInt64 = 0
 
-    init(engines: [RateLimitEngine], dryRun: [Bool], maxCount: Int, initialKeys: Int, sweepPerInsert: Int, pressureSweep: Int) {
+    init(
+        engines: [RateLimitEngine], dryRun: [Bool], maxCount: Int, initialKeys: Int, sweepPerInsert: Int, pressureSweep: Int,
+        hint: UnsafeMutablePointer<BucketHint>
+    ) {
         self.engines = engines
         self.dryRun = dryRun
         self.stride = 2 + engines.reduce(0) { $0 + $1.slotCount }
@@ -44,6 +53,8 @@ struct KeyedShardTable: ~Copyable {
         capacity = initial
         mask = initial - 1
         words = Self.allocate(buckets: initial, stride: stride)
+        self.hint = hint
+        hint.pointee.publish(words: words, mask: mask)
     }
 
     deinit { TableMemory.deallocate(words) }
@@ -60,7 +71,7 @@ struct KeyedShardTable: ~Copyable {
     }
 
     @inline(__always)
-    func bucket(_ index: Int) -> UnsafeMutablePointer<UInt64> { words + index * stride }
+    func bucket(_ index: Int) -> UnsafeMutablePointer<UInt64> { words + index &* stride }
 
     @inline(__always)
     private func isEmpty(_ index: Int) -> Bool {
@@ -183,12 +194,13 @@ struct KeyedShardTable: ~Copyable {
         mask = capacity - 1
         words = Self.allocate(buckets: capacity, stride: stride)
         for old in 0..<oldCapacity {
-            let source = oldWords + old * stride
+            let source = oldWords + old &* stride
             if source[0] == 0 && source[1] == 0 { continue }
             var index = Int(truncatingIfNeeded: source[0]) & mask
             while !isEmpty(index) { index = (index + 1) & mask }
             bucket(index).update(from: source, count: stride)
         }
+        hint.pointee.publish(words: words, mask: mask)
         TableMemory.deallocate(oldWords)
         cursor = 0
     }

@@ -41,6 +41,59 @@ struct KeyedRateLimiterTests {
         #expect(allowed == 10)
     }
 
+    /// Coarse timestamps read the tick clock: the count stays exact, `Retry-After` is the precise
+    /// one or at most one tick more, and the timeline never runs backwards.
+    @Test func coarseTimestampsDecideExactlyOnTheTickClock() throws {
+        let limiter = try KeyedRateLimiter(
+            policy: RateLimitPolicy(rate: .perMinute(10)), configuration: .init(timestamps: .coarse), clock: ContinuousClock())
+        var previous = limiter.now
+        for _ in 0..<1_000 {
+            let next = limiter.now
+            #expect(next >= previous)
+            previous = next
+        }
+        var allowed = 0
+        var denials: [RateLimitDecision] = []
+        for _ in 0..<15 {
+            let decision = limiter.decide("ip:1.2.3.4")
+            if decision.isAllowed { allowed += 1 } else { denials.append(decision) }
+        }
+        #expect(allowed == 10)
+        #expect(denials.count == 5)
+        // The next slot opens six seconds after the first request, on the timeline the decisions
+        // used; the burst takes far less than a second even on a loaded machine.
+        for denial in denials {
+            #expect(denial.retryAfterNanos <= 6 * second)
+            #expect(denial.retryAfterNanos >= 5 * second)
+        }
+    }
+
+    /// An injected clock is what tests and simulations drive; `.coarse` must not replace it.
+    @Test func coarseTimestampsLeaveAnInjectedClockInCharge() throws {
+        let clock = ManualClock()
+        let limiter = try KeyedRateLimiter(
+            policy: RateLimitPolicy(rate: .perMinute(10)), configuration: .init(timestamps: .coarse), clock: clock)
+        for _ in 0..<10 { #expect(limiter.decide("k").isAllowed) }
+        #expect(limiter.decide("k").retryAfterNanos == 6 * second)
+        clock.advance(by: .seconds(6))
+        #expect(limiter.decide("k").isAllowed)
+    }
+
+    /// Many new keys grow every shard's table several times over; each growth republishes where
+    /// the buckets live for the unlocked prefetch, and every key keeps its exact state through it.
+    @Test func keysKeepTheirStateAcrossTableGrowth() throws {
+        let limiter = try KeyedRateLimiter(policy: RateLimitPolicy(rate: .perMinute(3)), clock: ManualClock())
+        let keys = (0..<20_000).map { "user:\($0)" }
+        for key in keys { #expect(limiter.decide(key, now: 0).remaining == 2) }
+        for key in keys { #expect(limiter.decide(key, now: 1).remaining == 1) }
+        for key in keys { #expect(limiter.decide(key, now: 2).remaining == 0) }
+        for key in keys { #expect(!limiter.decide(key, now: 3).isAllowed) }
+        let stats = limiter.statistics()
+        #expect(stats.trackedKeys == keys.count)
+        #expect(stats.allowed == UInt64(3 * keys.count))
+        #expect(stats.denied == UInt64(keys.count))
+    }
+
     @Test(arguments: RateLimitAlgorithm.allCases)
     func everyAlgorithmWorksKeyed(algorithm: RateLimitAlgorithm) throws {
         let policy = try RateLimitPolicy(rate: .perMinute(10), algorithm: algorithm)

@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The kernel's tick-granular monotonic clock, as plain nanoseconds. It is read from memory the
+/// kernel updates once per tick (4 ms on a 250 Hz Linux kernel), without the TSC read and fence a
+/// precise read costs: 2.7 ns against 20 ns on the machines Bulwark is measured on. Readings lag
+/// the precise `CLOCK_MONOTONIC` by one to two ticks (3.9–7.9 ms measured there). For hot paths
+/// that can decide on a slightly old time, as nginx and HAProxy decide on a time cached once per
+/// event-loop turn. It is a different timeline from `ContinuousNanoseconds`.
+public enum CoarseNanoseconds {
+    /// Nanoseconds since an arbitrary fixed origin; never goes backwards; advances in ticks.
+    @inlinable
+    public static func now() -> Int64 {
+        var spec = timespec()
+        clock_gettime(clockID, &spec)
+        return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
+    }
+
+    /// The clock's step: one tick. Readings lag the precise clock by one to two of these.
+    public static var resolution: Int64 {
+        var spec = timespec()
+        clock_getres(clockID, &spec)
+        return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
+    }
+
+    @usableFromInline
+    static var clockID: clockid_t {
+        #if canImport(Darwin)
+        CLOCK_MONOTONIC_RAW_APPROX
+        #else
+        CLOCK_MONOTONIC_COARSE
+        #endif
+    }
+}

@@ -1,0 +1,47 @@
+import Testing
+
+import BulwarkCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@Suite("CoarseNanoseconds")
+struct CoarseNanosecondsTests {
+    @Test func readingsNeverGoBackwards() {
+        var previous = CoarseNanoseconds.now()
+        for _ in 0..<10_000 {
+            let next = CoarseNanoseconds.now()
+            #expect(next >= previous)
+            previous = next
+        }
+    }
+
+    /// The tick clock never runs ahead of the precise clock it coarsens, and usually lags it by
+    /// one to two ticks (a thread preempted between the two reads can see more; the median
+    /// bound allows a third tick for a loaded machine).
+    @Test func lagsThePreciseClockByAtMostATick() {
+        let resolution = CoarseNanoseconds.resolution
+        #expect(resolution > 0)
+        #expect(resolution <= 100_000_000)
+        var lags: [Int64] = []
+        for _ in 0..<1_000 {
+            let coarse = CoarseNanoseconds.now()
+            lags.append(Self.preciseMonotonic() - coarse)
+        }
+        #expect(lags.allSatisfy { $0 >= 0 })
+        #expect(lags.sorted()[lags.count / 2] <= 3 * resolution)
+    }
+
+    private static func preciseMonotonic() -> Int64 {
+        var spec = timespec()
+        #if canImport(Darwin)
+        clock_gettime(CLOCK_MONOTONIC_RAW, &spec)
+        #else
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        #endif
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+}
