@@ -105,7 +105,11 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     public func decide(_ key: String, cost: Int64 = 1) -> RateLimitDecision {
         let print = fingerprinter.fingerprint(key)
         prefetch(print)  // the clock read overlaps the bucket's load
-        return decide(print, cost: cost, now: now)
+        let now = now
+        let overflow = configuration.overflow
+        return shard(print).pointee.withLock { table in
+            table.decide(print, cost: cost, now: now, overflow: overflow)
+        }
     }
 
     /// Decides at an explicit point on the timeline (nanoseconds, >= 0), e.g. a timestamp the
@@ -116,11 +120,6 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     public func decide(_ key: String, cost: Int64 = 1, now: Int64) -> RateLimitDecision {
         let print = fingerprinter.fingerprint(key)
         prefetch(print)
-        return decide(print, cost: cost, now: now)
-    }
-
-    @inline(__always)
-    private func decide(_ print: KeyFingerprint, cost: Int64, now: Int64) -> RateLimitDecision {
         let overflow = configuration.overflow
         return shard(print).pointee.withLock { table in
             table.decide(print, cost: cost, now: now, overflow: overflow)
