@@ -15,17 +15,13 @@ import Darwin
 public enum CoarseNanoseconds {
     /// Nanoseconds since an arbitrary fixed origin; never goes backwards; advances in ticks.
     @inlinable
-    public static func now() -> Int64 {
-        var spec = timespec()
-        clock_gettime(clockID, &spec)
-        return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
-    }
+    public static func now() -> Int64 { ContinuousNanoseconds.read(clockID) }
 
     /// The clock's step: one tick. Readings lag the precise clock by one to two of these.
     public static var resolution: Int64 {
         var spec = timespec()
         clock_getres(clockID, &spec)
-        return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
+        return ContinuousNanoseconds.nanoseconds(spec)
     }
 
     @usableFromInline

@@ -13,10 +13,19 @@ import Darwin
 public enum ContinuousNanoseconds {
     /// Nanoseconds since an arbitrary fixed origin (boot); never goes backwards.
     @inlinable
-    public static func now() -> Int64 {
+    public static func now() -> Int64 { read(clockID) }
+
+    /// One reading of `clock` in nanoseconds (shared with `CoarseNanoseconds`).
+    @usableFromInline @inline(__always)
+    static func read(_ clock: clockid_t) -> Int64 {
         var spec = timespec()
-        clock_gettime(clockID, &spec)
-        return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
+        clock_gettime(clock, &spec)
+        return nanoseconds(spec)
+    }
+
+    @usableFromInline @inline(__always)
+    static func nanoseconds(_ spec: timespec) -> Int64 {
+        Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
     }
 
     /// `ContinuousClock.now` together with a raw reading taken just before it, so a caller can keep

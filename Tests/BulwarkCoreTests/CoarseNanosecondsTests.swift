@@ -10,19 +10,10 @@ import Darwin
 
 @Suite("CoarseNanoseconds")
 struct CoarseNanosecondsTests {
-    @Test func readingsNeverGoBackwards() {
-        var previous = CoarseNanoseconds.now()
-        for _ in 0..<10_000 {
-            let next = CoarseNanoseconds.now()
-            #expect(next >= previous)
-            previous = next
-        }
-    }
-
     /// The tick clock never runs ahead of the precise clock it coarsens, and usually lags it by
     /// one to two ticks (a thread preempted between the two reads can see more; the median
     /// bound allows a third tick for a loaded machine).
-    @Test func lagsThePreciseClockByAtMostATick() {
+    @Test func lagsThePreciseClockByOneToTwoTicks() {
         let resolution = CoarseNanoseconds.resolution
         #expect(resolution > 0)
         #expect(resolution <= 100_000_000)

@@ -8,10 +8,23 @@ struct ContinuousNanosecondsTests {
     /// pairing, far below any real disagreement between clocks (boot vs. wall time is decades).
     let slack: Int64 = 50_000_000
 
-    @Test func readingsNeverGoBackwards() {
-        var previous = ContinuousNanoseconds.now()
+    /// Both raw clocks Bulwark reads on hot paths.
+    enum RawClock: CaseIterable, Sendable {
+        case continuous, coarse
+
+        func now() -> Int64 {
+            switch self {
+            case .continuous: ContinuousNanoseconds.now()
+            case .coarse: CoarseNanoseconds.now()
+            }
+        }
+    }
+
+    @Test(arguments: RawClock.allCases)
+    func readingsNeverGoBackwards(clock: RawClock) {
+        var previous = clock.now()
         for _ in 0..<10_000 {
-            let next = ContinuousNanoseconds.now()
+            let next = clock.now()
             #expect(next >= previous)
             previous = next
         }
