@@ -8,16 +8,21 @@ import Darwin
 
 /// The kernel's tick-granular monotonic clock, as plain nanoseconds. It is read from memory the
 /// kernel updates once per tick (4 ms on a 250 Hz Linux kernel), without the TSC read and fence a
-/// precise read costs: 2.7 ns against 20 ns on the machines Bulwark is measured on. Readings lag
-/// the precise `CLOCK_MONOTONIC` by one to two ticks (3.9–7.9 ms measured there). For hot paths
+/// precise read costs: 2.7 ns against 20 ns on the machines Bulwark is measured on. For hot paths
 /// that can decide on a slightly old time, as nginx and HAProxy decide on a time cached once per
-/// event-loop turn. It is a different timeline from `ContinuousNanoseconds`.
+/// event-loop turn.
+///
+/// Linux: `CLOCK_MONOTONIC_COARSE`, which lagged the precise `CLOCK_MONOTONIC` by one to two ticks
+/// (3.9–7.9 ms) where it was measured and, unlike `ContinuousNanoseconds` (`CLOCK_BOOTTIME`),
+/// stops while the system is suspended. Darwin: `CLOCK_MONOTONIC_RAW_APPROX`. Either way it is a
+/// different timeline from `ContinuousNanoseconds`.
 public enum CoarseNanoseconds {
     /// Nanoseconds since an arbitrary fixed origin; never goes backwards; advances in ticks.
     @inlinable
     public static func now() -> Int64 { ContinuousNanoseconds.read(clockID) }
 
-    /// The clock's step: one tick. Readings lag the precise clock by one to two of these.
+    /// What the system reports as the clock's resolution: one tick on Linux. (Darwin reports the
+    /// hardware timebase step, far finer than how often the approximate clock advances.)
     public static var resolution: Int64 {
         var spec = timespec()
         clock_getres(clockID, &spec)

@@ -19,6 +19,11 @@ struct BucketHint: ~Copyable {
         self.mask.store(mask, ordering: .relaxed)
     }
 
+    /// For tests: whether the published pair is exactly `words` and `mask`.
+    func matches(_ words: UnsafeMutablePointer<UInt64>, mask: Int) -> Bool {
+        base.load(ordering: .relaxed) == Int(bitPattern: words) && self.mask.load(ordering: .relaxed) == mask
+    }
+
     /// Starts loading the bucket a fingerprint's probe begins at (`strideBytes` per bucket).
     @inline(__always)
     func prefetch(_ print: KeyFingerprint, strideBytes: Int) {

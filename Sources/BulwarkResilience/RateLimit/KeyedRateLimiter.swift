@@ -90,10 +90,12 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     /// Nanoseconds since the limiter was created: the timeline every decision is made on.
     /// For `ContinuousClock`, `now` runs ahead of this by at most the spread of
     /// `ContinuousNanoseconds.paired()` (well under a microsecond unless the thread was preempted).
+    /// With `.coarse` timestamps `now` reads the tick clock instead: it may be a tick ahead of or
+    /// behind this, and falls behind by any time the system spent suspended, so a coarse limiter's
+    /// explicit timestamps should come from `now`.
     public func timeline(_ instant: C.Instant) -> Int64 { epoch.duration(to: instant).nanosecondsClamped }
 
-    /// The current point on the limiter's timeline. With `.coarse` timestamps this reads the tick
-    /// clock, which may differ from `timeline(_:)` of the same moment by up to one tick.
+    /// The current point on the limiter's timeline (on the tick clock with `.coarse` timestamps).
     public var now: Int64 {
         if let coarseEpoch { return CoarseNanoseconds.now() &- coarseEpoch }
         if let continuousEpoch { return ContinuousNanoseconds.now() &- continuousEpoch }
@@ -126,6 +128,13 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
         }
     }
 
+    /// For tests: whether every shard's published bucket address and mask are its table's own.
+    func hintsMatchTables() -> Bool {
+        (0..<shardCount).allSatisfy { index in
+            shards[index].withLock { table in hints[index].matches(table.bucketArray, mask: table.bucketMask) }
+        }
+    }
+
     @inline(__always)
     private func prefetch(_ print: KeyFingerprint) {
         hints[Int(truncatingIfNeeded: (print.high >> 44) & shardMask)].prefetch(print, strideBytes: strideBytes)
@@ -146,7 +155,10 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
         while true {
             try Task.checkCancellation()
             let instant = clock.now
-            let decision = decide(key, cost: cost, now: timeline(instant))
+            // A coarse limiter decides on the tick clock everywhere, so its keys never see the
+            // two timelines mixed; its reported wait may then be a tick short, which costs one
+            // more loop.
+            let decision = decide(key, cost: cost, now: coarseEpoch == nil ? timeline(instant) : now)
             if decision.isAllowed || decision.isNeverAllowed { return decision }
             let wake = instant.advanced(by: .nanoseconds(decision.retryAfterNanos))
             if wake > deadline { return decision }

@@ -13,7 +13,7 @@ public enum RateLimitOverflowPolicy: String, Sendable, Hashable {
     case allowUntracked
 }
 
-/// Which reading of `ContinuousClock` a limiter decides on when it reads the clock itself.
+/// Which clock a limiter on `ContinuousClock` decides on when it reads the time itself.
 ///
 /// Only `KeyedRateLimiter`s on `ContinuousClock` read a clock per decision; an injected clock (a
 /// test's manual clock) and explicit timestamps (`decide(_:cost:now:)`) are used as they are.
@@ -21,13 +21,16 @@ public enum RateLimitTimestamps: String, Sendable, Hashable {
     /// A precise read per decision (≈ 20 ns here, half of a hot-key decision). The default:
     /// `Retry-After` and reset figures are exact.
     case precise
-    /// The kernel's tick clock (`CoarseNanoseconds`, ≈ 3 ns; it advances every 4 ms on a 250 Hz
-    /// kernel and lags the precise clock by one to two ticks), the trade nginx's `limit_req` makes
-    /// with its cached time. Within one tick the limiter sees no time pass, so over any span it
-    /// may admit up to `rate × tick` more than the precise limiter (0 at 100/minute, 4 at 1000/s
-    /// with a 4 ms tick). Waits are reported from the lagging time, so they are never short, and a
-    /// `Retry-After` rounds up one second more when the true wait ends within that lag (≤ 8 ms)
-    /// of a whole second.
+    /// The kernel's tick clock (`CoarseNanoseconds`, ≈ 3 ns a read against ≈ 20; it advances
+    /// once per kernel tick, 4 ms at 250 Hz), the trade nginx's `limit_req` makes with its cached
+    /// time. Within one tick the limiter sees no time pass, so:
+    /// - over any span it may admit up to ⌈rate × tick⌉ more than the precise limiter (1 at
+    ///   100/minute, 4 at 1000/s with a 4 ms tick);
+    /// - reported waits (`retryAfterNanos`, reset figures, hence `Retry-After`) may be off by up to
+    ///   one tick either way, so a `Retry-After` can be one second off when the true wait ends
+    ///   within a tick of a whole second.
+    /// On Linux the tick clock stops while the system is suspended (the precise one does not).
+    /// `acquire` decides on the same clock as `decide(_:)`.
     case coarse
 }
 

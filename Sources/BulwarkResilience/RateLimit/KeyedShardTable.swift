@@ -205,6 +205,10 @@ struct KeyedShardTable: ~Copyable {
         cursor = 0
     }
 
+    /// The bucket array and probe mask, for checking `BucketHint` in tests.
+    var bucketArray: UnsafeMutablePointer<UInt64> { words }
+    var bucketMask: Int { mask }
+
     /// Bytes of table storage (for statistics).
     var storageBytes: Int { capacity * stride * MemoryLayout<UInt64>.stride }
 }
