@@ -28,6 +28,25 @@ func residentBytes() -> Int? {
     #endif
 }
 
+/// The process's transparent-huge-page memory in KiB (Linux smaps_rollup); nil where unavailable.
+/// A 1M-key table is random-access, so whether it got 2 MiB pages shows in the lookup figures.
+func anonHugePagesKiB() -> Int? {
+    #if os(Linux)
+        guard let file = fopen("/proc/self/smaps_rollup", "r") else { return nil }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 256)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix("AnonHugePages:") {
+                return Int(text.split(separator: " ").dropFirst().first ?? "")
+            }
+        }
+        return nil
+    #else
+        return nil
+    #endif
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted[sorted.count / 2]
@@ -105,6 +124,7 @@ func manyKeys(
     let after = residentBytes()
     let stats = limiter.statistics()
     print("1M keys  \(label): first touch (insert) \(format(insert.nsPerOp)) ns/op, tracked \(stats.trackedKeys)")
+    if let huge = anonHugePagesKiB() { print("1M keys  \(label): transparent huge pages \(huge / 1024) MiB") }
     if let before, let after {
         let delta = after - before
         print(
