@@ -2,14 +2,24 @@ import Benchmark
 import BulwarkResilience
 
 /// Keyed rate-limit decisions (the per-request cost of `limits:` in the gateway): one hot key that
-/// is denied almost every time (the flood case), the same with the caller's timestamp (no clock
-/// read), and 100,000 tracked keys visited in turn (one table miss each). Registered from
+/// is denied almost every time (the flood case), the same on the coarse tick clock and with the
+/// caller's timestamp (no clock read), and 100,000 tracked keys visited in turn (one table miss each). Registered from
 /// `benchmarks` in Resilience.swift; per 1,000 decisions like the rest of the target.
 func keyedRateLimitBenchmarks() {
     let policy = try? RateLimitPolicy("bench", rate: .perMinute(100))
 
     Benchmark("rate limit: hot key, denied (clock read)") { benchmark in
         guard let policy, let limiter = try? KeyedRateLimiter(policy: policy, clock: ContinuousClock()) else { return }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(limiter.decide("ip:203.0.113.7").isAllowed)
+        }
+    }
+
+    Benchmark("rate limit: hot key, denied (coarse timestamps)") { benchmark in
+        guard let policy,
+            let limiter = try? KeyedRateLimiter(policy: policy, configuration: .init(timestamps: .coarse), clock: ContinuousClock())
+        else { return }
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(limiter.decide("ip:203.0.113.7").isAllowed)
