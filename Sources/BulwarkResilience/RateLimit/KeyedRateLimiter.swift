@@ -23,7 +23,11 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     /// Set for `ContinuousClock` with `.coarse` timestamps: the `CoarseNanoseconds` reading taken
     /// at `epoch`, so decisions read the tick clock instead.
     private let coarseEpoch: Int64?
-    private let shards: UnsafeMutablePointer<Mutex<KeyedShardTable>>
+    /// Shard `i` lives at `shardBase + i * shardStride`: each on cache lines of its own, since
+    /// every decision writes its shard's lock word and counters, and neighbours sharing a line
+    /// would make two threads on different shards contend anyway.
+    private let shardBase: UnsafeMutableRawPointer
+    private let shardStride: Int
     private let shardCount: Int
     private let shardMask: UInt64
     /// One per shard, beside (not inside) the locked tables so decisions can read them unlocked.
@@ -59,12 +63,14 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
         }
         self.shardCount = shardCount
         self.shardMask = UInt64(shardCount - 1)
-        self.shards = .allocate(capacity: shardCount)
+        let shardBytes = MemoryLayout<Mutex<KeyedShardTable>>.stride
+        self.shardStride = (shardBytes + Self.lineGroup - 1) / Self.lineGroup * Self.lineGroup
+        self.shardBase = .allocate(byteCount: shardCount * shardStride, alignment: Self.lineGroup)
         self.hints = .allocate(capacity: shardCount)
         self.strideBytes = (2 + engines.reduce(0) { $0 + $1.slotCount }) * MemoryLayout<UInt64>.stride
         for index in 0..<shardCount {
             (hints + index).initialize(to: BucketHint())
-            (shards + index).initialize(
+            (shardBase + index * shardStride).bindMemory(to: Mutex<KeyedShardTable>.self, capacity: 1).initialize(
                 to: Mutex(
                     KeyedShardTable(
                         engines: engines, dryRun: dryRun, maxCount: perShardMax, initialKeys: perShardExpected,
@@ -74,8 +80,8 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     }
 
     deinit {
-        shards.deinitialize(count: shardCount)
-        shards.deallocate()
+        for index in 0..<shardCount { shard(at: index).deinitialize(count: 1) }
+        shardBase.deallocate()
         hints.deinitialize(count: shardCount)
         hints.deallocate()
     }
@@ -131,7 +137,7 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     /// For tests: whether every shard's published bucket address and mask are its table's own.
     func hintsMatchTables() -> Bool {
         (0..<shardCount).allSatisfy { index in
-            shards[index].withLock { table in hints[index].matches(table.bucketArray, mask: table.bucketMask) }
+            shard(at: index).pointee.withLock { table in hints[index].matches(table.bucketArray, mask: table.bucketMask) }
         }
     }
 
@@ -140,10 +146,18 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
         hints[Int(truncatingIfNeeded: (print.high >> 44) & shardMask)].prefetch(print, strideBytes: strideBytes)
     }
 
+    /// Two cache lines: adjacent-line prefetching pairs lines, so one line apart is not enough.
+    private static var lineGroup: Int { 128 }
+
+    @inline(__always)
+    private func shard(at index: Int) -> UnsafeMutablePointer<Mutex<KeyedShardTable>> {
+        (shardBase + index &* shardStride).assumingMemoryBound(to: Mutex<KeyedShardTable>.self)
+    }
+
     /// Top bits of the SipHash half pick the shard; the table uses its low bits for placement.
     @inline(__always)
     private func shard(_ print: KeyFingerprint) -> UnsafeMutablePointer<Mutex<KeyedShardTable>> {
-        shards + Int(truncatingIfNeeded: (print.high >> 44) & shardMask)
+        shard(at: Int(truncatingIfNeeded: (print.high >> 44) & shardMask))
     }
 
     /// Waits on the injected clock until `key` is allowed, if that happens within `maxWait`;
@@ -197,7 +211,7 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
     public func sweep(bucketsPerShard: Int, now: Int64) -> Int {
         var evicted = 0
         for index in 0..<shardCount {
-            evicted += shards[index].withLock { $0.sweep(budget: bucketsPerShard, now: now) }
+            evicted += shard(at: index).pointee.withLock { $0.sweep(budget: bucketsPerShard, now: now) }
         }
         return evicted
     }
@@ -207,7 +221,7 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
             trackedKeys: 0, maxTrackedKeys: 0, allowed: 0, denied: 0, dryRunWouldDeny: 0, overflow: 0, evicted: 0,
             tableBytes: 0, shardCount: shardCount)
         for index in 0..<shardCount {
-            shards[index].withLock { table in
+            shard(at: index).pointee.withLock { table in
                 stats.trackedKeys += table.count
                 stats.maxTrackedKeys += table.maxCount
                 stats.allowed &+= table.allowedCount
