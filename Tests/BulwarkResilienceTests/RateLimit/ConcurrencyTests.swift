@@ -53,6 +53,40 @@ struct ConcurrencyTests {
     }
 }
 
+@Suite("Concurrency with table growth")
+struct ConcurrentGrowthTests {
+    /// New keys grow every shard's table again and again while other tasks decide for keys already
+    /// tracked: decisions prefetch through the published bucket address without the lock, so they
+    /// must stay exact through every resize, and the published addresses must end up current.
+    @Test func decisionsStayExactWhileTablesGrow() async throws {
+        let limiter = try KeyedRateLimiter(policy: RateLimitPolicy(rate: .perMinute(1_000)), clock: ManualClock())
+        let hot = (0..<64).map { "hot:\($0)" }
+        for key in hot { _ = limiter.decide(key, now: 0) }
+        let allowedOnHot = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for index in 0..<5_000 { _ = limiter.decide("new:\(worker):\(index)", now: 0) }
+                    return 0
+                }
+                group.addTask {
+                    var allowed = 0
+                    for index in 0..<2_000 where limiter.decide(hot[(index &+ worker) % hot.count], now: 0).isAllowed {
+                        allowed += 1
+                    }
+                    return allowed
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        // 64 keys, 1,000 each at one instant: one was spent per key up front, 8,000 more tried.
+        #expect(allowedOnHot == 8_000)
+        let stats = limiter.statistics()
+        #expect(stats.trackedKeys == hot.count + 20_000)
+        #expect(stats.allowed == UInt64(hot.count + 20_000 + 8_000))
+        #expect(limiter.hintsMatchTables())
+    }
+}
+
 @Suite("Concurrency with eviction")
 struct ConcurrentEvictionTests {
     @Test func capAndEvictionHoldUnderContention() async throws {
