@@ -44,7 +44,7 @@ struct KeyedShardTable: ~Copyable {
     ) {
         self.engines = engines
         self.dryRun = dryRun
-        self.stride = 2 + engines.reduce(0) { $0 + $1.slotCount }
+        self.stride = Self.stride(for: engines)
         self.maxCount = max(1, maxCount)
         self.maxCapacity = Self.capacity(forKeys: self.maxCount)
         self.sweepPerInsert = sweepPerInsert
@@ -58,6 +58,11 @@ struct KeyedShardTable: ~Copyable {
     }
 
     deinit { TableMemory.deallocate(words) }
+
+    /// Words per bucket for these policies: 2 for the fingerprint plus each policy's slots.
+    static func stride(for engines: [RateLimitEngine]) -> Int {
+        2 + engines.reduce(0) { $0 + $1.slotCount }
+    }
 
     /// Smallest power of two that holds `keys` at a load factor of at most 3/4.
     static func capacity(forKeys keys: Int) -> Int {
