@@ -42,8 +42,11 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
+        // Prefetch, spin-wait and cycle-counter instructions Swift has no spelling for.
+        .target(name: "CBulwarkCPU"),
         .target(
             name: "BulwarkCore",
+            dependencies: ["CBulwarkCPU"],
             swiftSettings: strict
         ),
         .target(
@@ -57,12 +60,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "CBulwarkPrefetch"),
         .target(
             name: "BulwarkResilience",
             dependencies: [
                 "BulwarkCore",
-                "CBulwarkPrefetch",
+                "CBulwarkCPU",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

@@ -42,6 +42,7 @@ let package = Package(
             name: "Timing",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "BulwarkCore", package: "Bulwark"),
                 .product(name: "BulwarkTelemetry", package: "Bulwark"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

@@ -1,4 +1,5 @@
 import Benchmark
+import BulwarkCore
 import BulwarkTelemetry
 import Histogram
 
@@ -12,6 +13,23 @@ let benchmarks: @Sendable () -> Void = {
 
     // Latencies spread over 1 µs ... 1 ms so the histogram touches many buckets, as real traffic does.
     let latenciesNanoseconds: [UInt64] = (0..<1024).map { UInt64($0 &* 977 % 1_000_000 + 1_000) }
+
+    // The clock reads a per-decision path can choose from (keyed rate limiting reads one per
+    // decision): the kernel's precise read, the cycle counter on the same timeline, the tick clock.
+    Benchmark("clock: ContinuousClock.now") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(ContinuousClock.now) }
+    }
+    Benchmark("clock: ContinuousNanoseconds (clock_gettime)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(ContinuousNanoseconds.now()) }
+    }
+    if let cycleClock = CycleClock.shared {
+        Benchmark("clock: CycleClock (time-stamp counter)") { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(cycleClock.now()) }
+        }
+    }
+    Benchmark("clock: CoarseNanoseconds (tick clock)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(CoarseNanoseconds.now()) }
+    }
 
     Benchmark("histogram: HdrHistogram record (raw, µs)") { benchmark in
         var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)

@@ -1,4 +1,4 @@
-import CBulwarkPrefetch
+import CBulwarkCPU
 import Synchronization
 
 /// A shard table's bucket array and mask, readable without the shard's lock, so a decision can

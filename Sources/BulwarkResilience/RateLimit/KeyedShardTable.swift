@@ -2,7 +2,7 @@ import Synchronization
 
 /// One shard of the keyed limiter: an open-addressing (linear probing) hash table keyed by
 /// `KeyFingerprint`, with each bucket holding the fingerprint and the encoded state of every
-/// policy inline. Only ever touched under its shard's `Mutex`.
+/// policy inline. Only ever touched under its shard's `ShardLock`.
 ///
 /// Deletion uses backward shifting (no tombstones), so an evicting sweep keeps probe sequences
 /// short without periodic rebuilds. Placement uses the SipHash half of the fingerprint (low bits;
