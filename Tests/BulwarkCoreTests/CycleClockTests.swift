@@ -39,13 +39,14 @@ struct CycleCalibrationTests {
 
     /// The timeline 10 µs behind the clock: the next line starts where the old one was (no jump)
     /// and meets the clock one interval later.
-    @Test func smallErrorsAreSlewedOutOverOneInterval() {
+    @Test func smallErrorsAreSlewedOutOverOneInterval() throws {
         var calibration = Self.calibration()
         let line = calibration.initialConversion
         let at = line.baseCycles + 250_000_000
         let predicted = line.nanoseconds(at: at)
         let sample = CycleSample(cycles: at, nanoseconds: predicted + 10_000)
-        let next = calibration.next(after: line, at: sample)
+        let proposed = calibration.next(after: line, at: sample)
+        let next = try #require(proposed)
         #expect(next.nanoseconds(at: at) == predicted)
         let oneIntervalOn = next.nanoseconds(at: at + calibration.intervalCycles)
         let clockThen = sample.nanoseconds + Int64((Double(calibration.intervalCycles) * calibration.rate).rounded())
@@ -54,12 +55,13 @@ struct CycleCalibrationTests {
 
     /// After the slewed stretch the line goes on at the measured rate: a first reading after an
     /// hour idle must not carry the correction for an hour.
-    @Test func correctionStopsAtTheEndOfTheSpan() {
+    @Test func correctionStopsAtTheEndOfTheSpan() throws {
         var calibration = Self.calibration()
         let line = calibration.initialConversion
         let at = line.baseCycles + 250_000_000
         let sample = CycleSample(cycles: at, nanoseconds: line.nanoseconds(at: at) + 50_000)
-        let next = calibration.next(after: line, at: sample)
+        let proposed = calibration.next(after: line, at: sample)
+        let next = try #require(proposed)
         let hourLater: UInt64 = 9_000_000_000_000
         let expected = sample.nanoseconds + Int64((Double(hourLater) * calibration.rate).rounded())
         #expect(abs(next.nanoseconds(at: at + hourLater) - expected) <= 2)
@@ -67,7 +69,7 @@ struct CycleCalibrationTests {
 
     /// A counter running 100 ppm faster than the first calibration said: re-anchoring measures
     /// the rate over the whole baseline, so the line after a second is right to well under a ppm.
-    @Test func rateIsRemeasuredOverTheGrowingBaseline() {
+    @Test func rateIsRemeasuredOverTheGrowingBaseline() throws {
         var calibration = Self.calibration()
         var line = calibration.initialConversion
         let trueRate = 0.4 * (1 - 1e-4)
@@ -75,7 +77,8 @@ struct CycleCalibrationTests {
         for _ in 0..<10 {
             cycles += calibration.intervalCycles
             let clock = 5_000 + Int64((Double(cycles - 1_000) * trueRate).rounded())
-            line = calibration.next(after: line, at: CycleSample(cycles: cycles, nanoseconds: clock))
+            let proposed = calibration.next(after: line, at: CycleSample(cycles: cycles, nanoseconds: clock))
+            line = try #require(proposed)
         }
         #expect(abs(calibration.rate - trueRate) / trueRate < 1e-8)
         let later = cycles + calibration.intervalCycles
@@ -85,26 +88,60 @@ struct CycleCalibrationTests {
 
     /// The clock 5 s ahead (the system was suspended): the timeline steps forward at once and
     /// measures the rate afresh from there.
-    @Test func largeGapsStepForward() {
+    @Test func largeGapsStepForward() throws {
         var calibration = Self.calibration()
         let line = calibration.initialConversion
         let at = line.baseCycles + 1_000
         let sample = CycleSample(cycles: at, nanoseconds: line.nanoseconds(at: at) + 5_000_000_000)
-        let next = calibration.next(after: line, at: sample)
+        let proposed = calibration.next(after: line, at: sample)
+        let next = try #require(proposed)
         #expect(next.nanoseconds(at: at) == sample.nanoseconds)
         #expect(calibration.origin == sample)
     }
 
     /// The timeline 5 ms ahead of the clock: it never steps back, it runs at half speed instead.
-    @Test func timelineAheadOfTheClockHoldsInsteadOfGoingBack() {
+    @Test func timelineAheadOfTheClockHoldsInsteadOfGoingBack() throws {
         var calibration = Self.calibration()
         let line = calibration.initialConversion
         let at = line.baseCycles + 250_000_000
         let predicted = line.nanoseconds(at: at)
-        let next = calibration.next(after: line, at: CycleSample(cycles: at, nanoseconds: predicted - 5_000_000))
+        let proposed = calibration.next(after: line, at: CycleSample(cycles: at, nanoseconds: predicted - 5_000_000))
+        let next = try #require(proposed)
         #expect(next.nanoseconds(at: at) == predicted)
         let later = next.nanoseconds(at: at + 1_000_000)
         #expect(abs((later - predicted) - 200_000) <= 1)  // 1 M cycles at 0.2 instead of 0.4 ns
+        // Half speed lasts just until the clock has caught up (25 M cycles, 10 ms of clock), then
+        // the line runs at the rate again instead of falling behind.
+        #expect(next.spanCycles == 25_000_000)
+        let caughtUp = next.nanoseconds(at: at + 25_000_000)
+        #expect(abs(caughtUp - (predicted - 5_000_000 + 10_000_000)) <= 2)
+        let afterwards = next.nanoseconds(at: at + 35_000_000)
+        #expect(abs(afterwards - caughtUp - 4_000_000) <= 2)
+    }
+
+    /// A sample whose counter reads were interrupted (a preempted thread) is refused and changes
+    /// nothing: calibrating on it would skew the timeline by the length of the interruption.
+    @Test func interruptedSamplesAreRefused() {
+        var calibration = Self.calibration()
+        let before = calibration
+        let line = calibration.initialConversion
+        let at = line.baseCycles + 250_000_000
+        let interrupted = CycleSample(cycles: at, nanoseconds: line.nanoseconds(at: at) + 5_000_000, spread: 12_000_000)
+        let proposed = calibration.next(after: line, at: interrupted)
+        #expect(proposed == nil)
+        #expect(calibration == before)
+    }
+
+    /// Two samples a millisecond apart cannot measure the rate to better than their read error
+    /// allows, so the rate from the longer baseline stands.
+    @Test func shortBaselinesKeepTheRate() throws {
+        var calibration = Self.calibration()
+        let line = calibration.initialConversion
+        let at = line.baseCycles + 2_500_000  // 1 ms on
+        let sample = CycleSample(cycles: at, nanoseconds: line.nanoseconds(at: at) + 10_000)
+        let proposed = calibration.next(after: line, at: sample)
+        _ = try #require(proposed)
+        #expect(calibration.rate == 0.4)
     }
 }
 
@@ -112,8 +149,8 @@ struct CycleCalibrationTests {
 struct CycleClockTests {
     /// Every reading lies between `ContinuousNanoseconds` readings taken just before and after it,
     /// within the drift one (here 50 µs) interval allows, across many re-anchorings.
-    @Test func readingsTrackTheContinuousClock() {
-        let clock = CycleClock(intervalNanoseconds: 50_000)
+    @Test func readingsTrackTheContinuousClock() throws {
+        let clock = try #require(CycleClock(intervalNanoseconds: 50_000))
         let tolerance: Int64 = 20_000
         var previous = Int64.min
         var outside = 0
@@ -131,8 +168,8 @@ struct CycleClockTests {
     }
 
     /// Threads re-anchoring concurrently (every 20 µs) all stay on the clock.
-    @Test func concurrentReadersStayOnTheClock() {
-        let clock = CycleClock(intervalNanoseconds: 20_000)
+    @Test func concurrentReadersStayOnTheClock() throws {
+        let clock = try #require(CycleClock(intervalNanoseconds: 20_000))
         let outside = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
             var misses = 0

@@ -62,9 +62,13 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
             let instant = pair.instant as? C.Instant
         {
             self.epoch = instant
-            self.continuousEpoch = pair.nanoseconds
+            let cycleClock = configuration.timestamps == .precise ? CycleClock.shared : nil
+            // The cycle clock may run microseconds behind the kernel's: start the timeline at the
+            // earlier of the two, so no decision sees time before the limiter existed (a fresh
+            // key's state is "full at 0", and before 0 its last unit of burst is not there yet).
+            self.continuousEpoch = min(pair.nanoseconds, cycleClock?.now() ?? .max)
             self.coarseEpoch = configuration.timestamps == .coarse ? CoarseNanoseconds.now() : nil
-            self.cycleClock = configuration.timestamps == .precise ? CycleClock.shared.map(Unmanaged.passUnretained) : nil
+            self.cycleClock = cycleClock.map(Unmanaged.passUnretained)
         } else {
             self.epoch = clock.now
             self.continuousEpoch = nil
@@ -112,7 +116,9 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
 
     /// Nanoseconds since the limiter was created: the timeline every decision is made on.
     /// For `ContinuousClock`, `now` runs ahead of this by at most the spread of
-    /// `ContinuousNanoseconds.paired()` (well under a microsecond unless the thread was preempted).
+    /// `ContinuousNanoseconds.paired()` (well under a microsecond unless the thread was preempted),
+    /// and, read from the `CycleClock`, may differ by its tracking error (microseconds) either way;
+    /// `acquire` mixes the two, which costs at most an extra short wait.
     /// With `.coarse` timestamps `now` reads the tick clock instead: it may be a tick ahead of or
     /// behind this, and falls behind by any time the system spent suspended, so a coarse limiter's
     /// explicit timestamps should come from `now`.
@@ -123,7 +129,10 @@ public final class KeyedRateLimiter<C: Clock>: @unchecked Sendable where C.Durat
         @inline(__always) get {
             if let coarseEpoch { return CoarseNanoseconds.now() &- coarseEpoch }
             if let continuousEpoch {
-                if let cycleClock { return cycleClock._withUnsafeGuaranteedRef { $0.now() } &- continuousEpoch }
+                if let cycleClock {
+                    // Another thread's counter may read a few cycles behind this one's epoch.
+                    return max(0, cycleClock._withUnsafeGuaranteedRef { $0.now() } &- continuousEpoch)
+                }
                 return ContinuousNanoseconds.now() &- continuousEpoch
             }
             return injectedClockNow()

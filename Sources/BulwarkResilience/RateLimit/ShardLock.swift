@@ -44,7 +44,6 @@ struct ShardLock: ~Copyable {
     @inline(never)
     private func lockContended() {
         var attempt = 0
-        var sleepNanoseconds = Self.firstSleepNanoseconds
         while true {
             if word.load(ordering: .relaxed) == 0,
                 word.compareExchange(expected: 0, desired: 1, successOrdering: .acquiring, failureOrdering: .relaxed)
@@ -53,21 +52,35 @@ struct ShardLock: ~Copyable {
                 return
             }
             attempt += 1
-            if attempt <= Self.spins {
+            switch Self.backoff(afterFailedAttempt: attempt) {
+            case .pause:
                 bulwark_spin_pause()
-            } else if attempt <= Self.spins + Self.yields {
+            case .yield:
                 sched_yield()
-            } else {
-                var request = timespec(tv_sec: 0, tv_nsec: sleepNanoseconds)
+            case .sleep(let nanoseconds):
+                var request = timespec(tv_sec: 0, tv_nsec: nanoseconds)
                 nanosleep(&request, nil)
-                sleepNanoseconds = min(sleepNanoseconds * 2, Self.longestSleepNanoseconds)
             }
         }
     }
 
+    /// What a waiter does after its `attempt`-th failed try.
+    enum Backoff: Equatable {
+        case pause
+        case yield
+        case sleep(nanoseconds: Int)
+    }
+
+    static func backoff(afterFailedAttempt attempt: Int) -> Backoff {
+        if attempt <= spins { return .pause }
+        if attempt <= spins + yields { return .yield }
+        let doublings = min(attempt - spins - yields - 1, 16)
+        return .sleep(nanoseconds: min(firstSleepNanoseconds << doublings, longestSleepNanoseconds))
+    }
+
     /// ≈ 100 `pause`s: a few microseconds, many times an uncontended critical section.
-    private static var spins: Int { 100 }
-    private static var yields: Int { 50 }
-    private static var firstSleepNanoseconds: Int { 20_000 }
-    private static var longestSleepNanoseconds: Int { 1_000_000 }
+    static var spins: Int { 100 }
+    static var yields: Int { 50 }
+    static var firstSleepNanoseconds: Int { 20_000 }
+    static var longestSleepNanoseconds: Int { 1_000_000 }
 }

@@ -41,6 +41,21 @@ struct KeyedRateLimiterTests {
         #expect(allowed == 10)
     }
 
+    /// A fresh key is full at time 0, so its whole burst must be there from a limiter's first
+    /// moment: the precise timeline (a `CycleClock` where the kernel uses the TSC, which can run
+    /// microseconds behind the kernel's own reading) never starts below 0. CI caught a limiter
+    /// whose first 32 µs were before its epoch and refused the last unit of a burst.
+    @Test func everyFreshLimiterGrantsTheWholeBurstAtOnce() throws {
+        for _ in 0..<300 {
+            let limiter = try KeyedRateLimiter(policy: RateLimitPolicy(rate: .perMinute(60)), clock: ContinuousClock())
+            #expect(limiter.now >= 0)
+            var allowed = 0
+            for _ in 0..<60 where limiter.decide("ip:203.0.113.7").isAllowed { allowed += 1 }
+            #expect(allowed == 60)
+            if allowed != 60 { return }
+        }
+    }
+
     /// Coarse timestamps read the tick clock: a thousand back-to-back readings (a few µs) see at
     /// most a tick boundary or two, where precise readings would nearly all differ; the timeline
     /// never runs backwards, and the count stays exact.

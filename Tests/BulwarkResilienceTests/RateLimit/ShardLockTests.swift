@@ -62,8 +62,24 @@ struct ShardLockTests {
         let gotInWhileHeld = shared.acquired.load(ordering: .acquiring)
         #expect(!gotInWhileHeld)
         shared.lock.pointee.unlock()
-        group.wait()
+        #expect(group.wait(timeout: .now() + 60) == .success)
         let gotInAfterRelease = shared.acquired.load(ordering: .acquiring)
         #expect(gotInAfterRelease)
+    }
+
+    /// A waiter spins briefly, then yields, then sleeps in doubling steps capped at 1 ms: it stays
+    /// responsive to a release within nanoseconds at first, and costs little while a holder is
+    /// preempted or growing its table.
+    @Test func waitersBackOffFromSpinningToYieldingToSleeping() {
+        #expect(ShardLock.backoff(afterFailedAttempt: 1) == .pause)
+        #expect(ShardLock.backoff(afterFailedAttempt: ShardLock.spins) == .pause)
+        #expect(ShardLock.backoff(afterFailedAttempt: ShardLock.spins + 1) == .yield)
+        let firstSleep = ShardLock.spins + ShardLock.yields + 1
+        #expect(ShardLock.backoff(afterFailedAttempt: firstSleep - 1) == .yield)
+        #expect(ShardLock.backoff(afterFailedAttempt: firstSleep) == .sleep(nanoseconds: 20_000))
+        #expect(ShardLock.backoff(afterFailedAttempt: firstSleep + 1) == .sleep(nanoseconds: 40_000))
+        #expect(ShardLock.backoff(afterFailedAttempt: firstSleep + 5) == .sleep(nanoseconds: 640_000))
+        #expect(ShardLock.backoff(afterFailedAttempt: firstSleep + 6) == .sleep(nanoseconds: 1_000_000))
+        #expect(ShardLock.backoff(afterFailedAttempt: 1_000_000) == .sleep(nanoseconds: 1_000_000))
     }
 }
