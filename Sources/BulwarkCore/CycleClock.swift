@@ -16,8 +16,10 @@ import Musl
 /// `intervalNanoseconds` (100 ms) by whichever reader notices it is due (`CycleCalibration`), so
 /// the timeline stays within that interval's drift (microseconds at first, well under one once the
 /// rate has been measured over seconds) and follows suspend and clock steps at the next
-/// re-anchoring. Readings on one thread do not go back. Readings on different threads can be out
-/// of order by the few nanoseconds an unfenced counter read may be reordered by. Each re-anchoring
+/// re-anchoring. Readings on one thread do not go back, except that a reading taken while
+/// another thread is re-anchoring comes from the kernel, and the next may be below it by the
+/// tracking error. Readings on different threads can also be out of order by the few nanoseconds
+/// an unfenced counter read may be reordered by. Each re-anchoring
 /// also checks the kernel still uses the TSC (its watchdog drops a TSC it finds unstable); once it
 /// does not, this clock reads `ContinuousNanoseconds` instead, a step of at most its tracking error.
 public final class CycleClock: Sendable {
@@ -126,16 +128,20 @@ public final class CycleClock: Sendable {
                 retired.store(true, ordering: .relaxed)
                 return latest
             }
+            // No trustworthy sample: keep the line (the next reading tries again), stretched
+            // past its span at the measured rate, as a re-anchoring would predict it.
             guard let line = calibration.next(after: latest, at: Self.sample()) else { return latest }
             publish(line)
             return line
         }
         if retired.load(ordering: .relaxed) { return ContinuousNanoseconds.now() }
-        if let line, line != current { return line.nanoseconds(at: cycles) }
-        // Another thread is re-anchoring, or no trustworthy sample could be taken: hold at the
-        // span's end. A new line starts where the old one is at its sample, taken past the span,
-        // so this never runs ahead of it, and the next reading tries again.
-        return current.nanoseconds(at: min(cycles, current.baseCycles &+ current.spanCycles))
+        guard let line else {
+            // Another thread is re-anchoring, and may be preempted mid-way: read the kernel
+            // rather than wait or guess. Its line starts where the old one was at its sample, so
+            // this thread's next reading may come out below this one by the tracking error.
+            return ContinuousNanoseconds.now()
+        }
+        return line.nanoseconds(at: cycles)
     }
 
     /// For tests: the line in use.
