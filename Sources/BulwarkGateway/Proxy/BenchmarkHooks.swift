@@ -16,12 +16,13 @@ public enum BenchmarkHooks {
         HeaderRewriting.upstreamHead(from: head, facts: facts)
     }
 
-    /// The client head as it goes on the wire: rewritten, framed and serialized.
-    public static func rewriteResponse(_ head: HTTPResponseHead) -> ByteBuffer {
-        let client = HeaderRewriting.clientHead(
-            from: head, version: .http1_1, requestID: facts.requestID, securityHeaders: security, close: false)
+    /// The client head as it goes on the wire, from the upstream head's bytes: parsed, rewritten,
+    /// framed and serialized.
+    public static func rewriteResponse(_ upstreamHead: ByteBuffer) -> ByteBuffer {
         var buffer = ByteBuffer()
-        ResponseWriting.writeHead(version: client.version, status: client.status, fields: client.fields, into: &buffer)
+        guard let head = try? UpstreamResponseParser.parseHead(upstreamHead, toHEAD: false) else { return buffer }
+        _ = ClientHeadWriting.write(
+            head, version: .http1_1, requestID: facts.requestID, securityHeaders: security, close: false, into: &buffer)
         return buffer
     }
 }

@@ -2,8 +2,9 @@ import BulwarkCore
 import BulwarkHTTP
 import NIOHTTP1
 
-/// Applies BulwarkHTTP's header policies to NIOHTTP1 heads on the data path. The decisions live in
-/// BulwarkHTTP; this file only copies fields, in one pass per head.
+/// Applies BulwarkHTTP's header policies to request heads on the data path (responses:
+/// `ClientHeadWriting`). The decisions live in BulwarkHTTP; this file only copies fields, in one
+/// pass per head.
 enum HeaderRewriting {
     /// Request headers the gateway sets itself, so incoming copies are dropped first.
     private static let requestReplaced: [String] = [
@@ -18,8 +19,6 @@ enum HeaderRewriting {
         "forwarded", "x-real-ip", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix",
         "x-forwarded-server", "x-forwarded-ssl", "x-client-ip", "true-client-ip", "cf-connecting-ip",
     ]
-    /// Response headers the gateway drops: framing and fingerprinting.
-    private static let responseRemoved: [String] = ["server", "x-powered-by", "x-request-id"]
 
     struct RequestFacts {
         var requestID: String
@@ -54,54 +53,6 @@ enum HeaderRewriting {
         fields.append((RequestIDPolicy.headerName, facts.requestID))
         fields.append((TraceContext.headerName, facts.traceparent))
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: HTTPHeaders(fields))
-    }
-
-    /// The head sent to the client, as `ResponseWriting` serializes it.
-    struct ClientHead {
-        var status: HTTPResponseStatus
-        var version: HTTPVersion
-        var fields: [(String, String)]
-        var framing: ResponseFraming
-        /// The connection must close after this response (asked for, or a close-delimited body).
-        var closes: Bool
-    }
-
-    /// The head sent to the client: upstream hop-by-hop and fingerprinting fields removed, security
-    /// headers added where the upstream did not choose its own, the request id echoed, `extra`
-    /// (rate-limit fields) replacing any upstream field of the same name, and the body framed for
-    /// the client's HTTP version. `forHead` marks an answer to HEAD, which has no body to delimit
-    /// (so no close for a close-delimited one). CONNECT never gets here: the gateway refuses it.
-    static func clientHead(
-        from head: HTTPResponseHead, version: HTTPVersion, requestID: String,
-        securityHeaders: [SecurityHeader], close: Bool, extra: [(String, String)] = [], forHead: Bool = false
-    ) -> ClientHead {
-        let tokens = connectionTokens(head.headers)
-        var fields: [(String, String)] = []
-        fields.reserveCapacity(head.headers.count + securityHeaders.count + extra.count + 3)
-        var present: UInt32 = 0
-        for (name, value) in head.headers {
-            if isHopByHop(name, tokens: tokens) || isListed(name, responseRemoved) { continue }
-            if !extra.isEmpty, extra.contains(where: { ASCIICase.equalsIgnoringCase($0.0, name) }) {
-                continue
-            }
-            for (index, header) in securityHeaders.enumerated() where equalsIgnoringCase(name, header.lowercasedName) {
-                present |= 1 << UInt32(index)
-            }
-            fields.append((name, value))
-        }
-        for (index, header) in securityHeaders.enumerated() where present & (1 << UInt32(index)) == 0 {
-            fields.append((header.name, header.value))
-        }
-        fields.append((RequestIDPolicy.headerName, requestID))
-        fields.append(contentsOf: extra)
-        let framing = ResponseWriting.frame(status: Int(head.status.code), version: version, fields: &fields)
-        let closes = close || (framing == .closeDelimited && !forHead)
-        if closes {
-            fields.append(("Connection", "close"))
-        } else if version.major == 1 && version.minor == 0 {
-            fields.append(("Connection", "keep-alive"))
-        }
-        return ClientHead(status: head.status, version: version, fields: fields, framing: framing, closes: closes)
     }
 
     // MARK: helpers

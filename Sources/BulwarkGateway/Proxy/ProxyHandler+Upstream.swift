@@ -138,14 +138,14 @@ extension ProxyHandler {
 
     // MARK: events from UpstreamConnection
 
-    func upstreamResponseHead(_ head: HTTPResponseHead, from connection: UpstreamConnection) {
+    func upstreamResponseHead(_ head: UpstreamResponseHead, from connection: UpstreamConnection) {
         guard let exchange, exchange.upstream === connection, let context else { return }
         exchange.lastActivity = .now()
-        if head.status.code < 200 {
+        if head.status < 200 {
             // Interim responses (we strip Expect, so these are unsolicited) are not relayed.
             return
         }
-        let status = Int(head.status.code)
+        let status = head.status
         exchange.upstreamStatus = status
         settleAttempt(exchange, UpstreamResilience.isFailure(status: status) ? .failure : .success)
         if exchange.retryable, let rule = retryRule(for: exchange, cause: .status(status)) {
@@ -161,19 +161,18 @@ extension ProxyHandler {
             connection.markNotReusable()
             exchange.closeAfterResponse = true
         }
-        exchange.status = Int(head.status.code)
+        exchange.status = status
         exchange.responseStarted = true
         if quiescing { exchange.closeAfterResponse = true }
         let close = exchange.closeAfterResponse || !exchange.keepAlive
-        let clientHead = HeaderRewriting.clientHead(
-            from: head, version: exchange.head.version, requestID: exchange.requestID,
+        var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 512)
+        let client = ClientHeadWriting.write(
+            head, version: exchange.head.version, requestID: exchange.requestID,
             securityHeaders: runtime.securityHeaders(overTLS: exchange.overTLS), close: close, extra: exchange.extraHeaders,
-            forHead: exchange.head.method == .HEAD)
-        exchange.framing = clientHead.framing
+            forHead: exchange.head.method == .HEAD, into: &out)
+        exchange.framing = client.framing
         // A close-delimited body (HTTP/1.0 client, no length) ends only when the connection does.
-        if clientHead.closes { exchange.closeAfterResponse = true }
-        var out = context.channel.allocator.buffer(capacity: 512)
-        ResponseWriting.writeHead(version: clientHead.version, status: clientHead.status, fields: clientHead.fields, into: &out)
+        if client.closes { exchange.closeAfterResponse = true }
         context.write(wrapOutboundOut(.byteBuffer(out)), promise: nil)
         clientNeedsFlush = true
     }

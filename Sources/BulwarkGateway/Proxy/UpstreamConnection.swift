@@ -1,11 +1,11 @@
 import NIOCore
 import NIOHTTP1
 
-/// Receives from an upstream connection and hands each part to the exchange that currently
-/// borrows it. Holds upstream reads while the client cannot take more, which is what keeps memory
+/// Reads responses from an upstream connection's bytes (`UpstreamResponseParser`) and hands each
+/// part to the exchange that currently borrows it. Holds upstream reads while the client cannot take more, which is what keeps memory
 /// bounded when a client reads slowly.
 final class UpstreamConnection: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
 
@@ -18,6 +18,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// False once anything makes the connection unfit for another request.
     private(set) var reusable = true
     private var responseKeepAlive = true
+    private var parser = UpstreamResponseParser()
 
     init(pool: UpstreamPool, channel: any Channel) {
         self.pool = pool
@@ -38,6 +39,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
     // MARK: requests out
 
     func write(_ part: HTTPClientRequestPart) {
+        if case .head(let head) = part { parser.expectResponse(toHEAD: head.method == .HEAD) }
         context?.write(wrapOutboundOut(part), promise: nil)
     }
 
@@ -59,22 +61,30 @@ final class UpstreamConnection: ChannelDuplexHandler {
     // MARK: responses in
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        guard let owner else {
-            // Bytes from an idle upstream connection are a protocol error: never hand them to the
-            // next request.
+        var buffer = unwrapInboundIn(data)
+        do {
+            while let event = try parser.next(&buffer) {
+                guard let owner else {
+                    // Bytes from an idle upstream connection are a protocol error: never hand
+                    // them to the next request.
+                    close()
+                    return
+                }
+                switch event {
+                case .head(let head):
+                    responseKeepAlive = head.keepAlive
+                    owner.upstreamResponseHead(head, from: self)
+                case .body(let slice):
+                    owner.upstreamResponseBody(slice, from: self)
+                case .end:
+                    // Bytes after a complete response were sent before any next request.
+                    if !responseKeepAlive || buffer.readableBytes > 0 { reusable = false }
+                    owner.upstreamResponseEnd(from: self)
+                }
+            }
+        } catch {
+            // A response that cannot be read one way only: the exchange sees the connection close.
             close()
-            return
-        }
-        switch part {
-        case .head(let head):
-            responseKeepAlive = head.isKeepAlive
-            owner.upstreamResponseHead(head, from: self)
-        case .body(let buffer):
-            owner.upstreamResponseBody(buffer, from: self)
-        case .end:
-            if !responseKeepAlive { reusable = false }
-            owner.upstreamResponseEnd(from: self)
         }
     }
 
@@ -84,6 +94,10 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         reusable = false
+        if parser.connectionClosed(), let owner {
+            // The end of a close-delimited body.
+            owner.upstreamResponseEnd(from: self)
+        }
         if let owner {
             self.owner = nil
             owner.upstreamClosed(self)

@@ -34,11 +34,9 @@ final class UpstreamPool {
             .connectTimeout(target.connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // NIO's response decoder with Bulwark's request encoder below it (the decoder
-                    // still sees each request head, so it knows which responses answer HEAD).
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(UpstreamRequestEncoder())
-                    try sync.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
+                    // Bulwark's request encoder; responses are read from the bytes by
+                    // `UpstreamConnection` itself (`UpstreamResponseParser`).
+                    try channel.pipeline.syncOperations.addHandler(UpstreamRequestEncoder())
                 }
             }
             .connect(to: target.address)

@@ -1,0 +1,154 @@
+import BulwarkHTTP
+import NIOCore
+import NIOHTTP1
+
+/// Writes the client's response head straight from an upstream head's bytes: the header lines the
+/// gateway keeps are copied, its own are appended, and nothing becomes a `String` or an
+/// `HTTPHeaders` on the way (that decoding and re-encoding was a sixth of a proxied request's CPU).
+///
+/// The rules are the ones BulwarkHTTP's policies state: hop-by-hop fields (and any `Connection`
+/// names) and fingerprinting fields are dropped, security headers are added where the upstream did
+/// not choose its own, the request id is echoed, `extra` (rate-limit fields) replaces upstream
+/// fields of the same name, and the body is framed for the client's HTTP version the way NIO's
+/// encoder frames it: a bodyless status carries no length, a length is kept, otherwise HTTP/1.1
+/// clients get chunked and HTTP/1.0 clients a close-delimited body.
+enum ClientHeadWriting {
+    /// Writes the head into `out`; returns how the body is framed and whether the connection must
+    /// close after it (asked for by `close`, or a close-delimited body; `forHead` marks an answer
+    /// to HEAD, which has no body to delimit).
+    static func write(
+        _ head: UpstreamResponseHead, version: HTTPVersion, requestID: String, securityHeaders: [SecurityHeader],
+        close: Bool, extra: [(String, String)] = [], forHead: Bool = false, into out: inout ByteBuffer
+    ) -> (framing: ResponseFraming, closes: Bool) {
+        let status = head.status
+        let framing: ResponseFraming
+        if status < 200 || status == 204 || status == 304 {
+            framing = .none
+        } else if head.contentLength != nil {
+            framing = .contentLength
+        } else if version.major == 1 && version.minor >= 1 {
+            framing = .chunked
+        } else {
+            framing = .closeDelimited
+        }
+        let closes = close || (framing == .closeDelimited && !forHead)
+        let tokens = head.hasConnectionTokens ? connectionTokens(head) : []
+
+        var size = head.bytes.readableBytes + requestID.utf8.count + 64
+        for header in securityHeaders { size += header.name.utf8.count + header.value.utf8.count + 4 }
+        for (name, value) in extra { size += name.utf8.count + value.utf8.count + 4 }
+        out.reserveCapacity(minimumWritableBytes: size)
+
+        writeStatusLine(head, version: version, into: &out)
+        var present: UInt32 = 0
+        head.bytes.withUnsafeReadableBytes { raw in
+            for field in head.fields {
+                let name = UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)])
+                if isHopByHop(name) || isRemoved(name) { continue }
+                if name.count == 14, ASCIIBytes.equals(name, lowercased: "content-length"), framing != .contentLength {
+                    continue
+                }
+                if !tokens.isEmpty, tokens.contains(where: { ASCIIBytes.equals(name, lowercased: $0) }) { continue }
+                if !extra.isEmpty, extra.contains(where: { ASCIIBytes.equalsIgnoringCase(name, $0.0) }) {
+                    continue
+                }
+                for (index, header) in securityHeaders.enumerated()
+                where ASCIIBytes.equals(name, lowercased: header.lowercasedName) {
+                    present |= 1 << UInt32(index)
+                }
+                out.writeBytes(name)
+                out.writeStaticString(": ")
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)]))
+                out.writeStaticString("\r\n")
+            }
+        }
+        for (index, header) in securityHeaders.enumerated() where present & (1 << UInt32(index)) == 0 {
+            writeField(header.name, header.value, into: &out)
+        }
+        writeField(RequestIDPolicy.headerName, requestID, into: &out)
+        for (name, value) in extra { writeField(name, value, into: &out) }
+        if framing == .chunked { out.writeStaticString("transfer-encoding: chunked\r\n") }
+        if closes {
+            out.writeStaticString("Connection: close\r\n")
+        } else if version.major == 1 && version.minor == 0 {
+            out.writeStaticString("Connection: keep-alive\r\n")
+        }
+        out.writeStaticString("\r\n")
+        return (framing, closes)
+    }
+
+    /// The client's version, the upstream's status, and the status's standard reason phrase (the
+    /// upstream's own for a code NIO has no phrase for), as NIO's encoder wrote it.
+    private static func writeStatusLine(_ head: UpstreamResponseHead, version: HTTPVersion, into out: inout ByteBuffer) {
+        out.writeStaticString("HTTP/")
+        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: min(max(version.major, 0), 9)))
+        out.writeInteger(UInt8(ascii: "."))
+        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: min(max(version.minor, 0), 9)))
+        out.writeInteger(UInt8(ascii: " "))
+        let code = head.status
+        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: code / 100))
+        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: code / 10 % 10))
+        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: code % 10))
+        out.writeInteger(UInt8(ascii: " "))
+        let standard = HTTPResponseStatus(statusCode: code).reasonPhrase
+        if !standard.isEmpty {
+            out.writeString(standard)
+        } else {
+            _ = head.bytes.withUnsafeReadableBytes { raw in
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[Int(head.reasonStart)..<Int(head.reasonEnd)]))
+            }
+        }
+        out.writeStaticString("\r\n")
+    }
+
+    private static func writeField(_ name: String, _ value: String, into out: inout ByteBuffer) {
+        out.writeString(name)
+        out.writeStaticString(": ")
+        out.writeString(value)
+        out.writeStaticString("\r\n")
+    }
+
+    /// RFC 9110 §7.6.1's connection-specific fields (`HopByHopHeaders.names`), on bytes.
+    static func isHopByHop(_ name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 2: return ASCIIBytes.equals(name, lowercased: "te")
+        case 7: return ASCIIBytes.equals(name, lowercased: "trailer") || ASCIIBytes.equals(name, lowercased: "upgrade")
+        case 10:
+            return ASCIIBytes.equals(name, lowercased: "connection") || ASCIIBytes.equals(name, lowercased: "keep-alive")
+        case 16: return ASCIIBytes.equals(name, lowercased: "proxy-connection")
+        case 17: return ASCIIBytes.equals(name, lowercased: "transfer-encoding")
+        case 18: return ASCIIBytes.equals(name, lowercased: "proxy-authenticate")
+        case 19: return ASCIIBytes.equals(name, lowercased: "proxy-authorization")
+        default: return false
+        }
+    }
+
+    /// Fingerprinting fields, and the request id the gateway sets itself.
+    static func isRemoved(_ name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 6: return ASCIIBytes.equals(name, lowercased: "server")
+        case 12: return ASCIIBytes.equals(name, lowercased: "x-powered-by") || ASCIIBytes.equals(name, lowercased: "x-request-id")
+        default: return false
+        }
+    }
+
+    /// Field names listed in the head's `Connection` fields other than close and keep-alive,
+    /// lower-cased (only built when there are some, which is rare).
+    static func connectionTokens(_ head: UpstreamResponseHead) -> [String] {
+        var tokens: [String] = []
+        head.bytes.withUnsafeReadableBytes { raw in
+            for field in head.fields {
+                let name = UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)])
+                guard ASCIIBytes.equals(name, lowercased: "connection") else { continue }
+                let value = UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)])
+                ASCIIBytes.forEachListElement(value) { token in
+                    if ASCIIBytes.equals(token, lowercased: "close") || ASCIIBytes.equals(token, lowercased: "keep-alive") {
+                        return
+                    }
+                    tokens.append(String(decoding: token, as: UTF8.self).lowercased())
+                }
+            }
+        }
+        return tokens
+    }
+}

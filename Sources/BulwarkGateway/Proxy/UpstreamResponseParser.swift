@@ -1,0 +1,478 @@
+import NIOCore
+
+/// One header line of an `UpstreamResponseHead`, as offsets into its bytes.
+struct UpstreamHeaderField: Equatable {
+    var nameStart: Int32
+    var nameEnd: Int32
+    var valueStart: Int32
+    var valueEnd: Int32
+}
+
+/// How an upstream delimits the body it sends (RFC 9112 §6.3).
+enum UpstreamBodyFraming: Equatable {
+    case none
+    case length(Int)
+    case chunked
+    /// No length and no chunking: the body ends when the upstream closes the connection.
+    case untilClose
+}
+
+/// An upstream's response head kept as the bytes it arrived in, with the offsets of its fields:
+/// the client's head is copied from these bytes, so no field becomes a `String`.
+struct UpstreamResponseHead {
+    /// Status line and header lines, through the blank line.
+    var bytes: ByteBuffer
+    var status: Int
+    /// The status line's reason phrase, as offsets into `bytes`.
+    var reasonStart: Int32
+    var reasonEnd: Int32
+    /// 0 for HTTP/1.0, 1 for HTTP/1.1.
+    var minorVersion: Int
+    var fields: [UpstreamHeaderField]
+    /// The upstream may be sent another request on this connection after this response.
+    var keepAlive: Bool
+    var body: UpstreamBodyFraming
+    /// The `Content-Length` field, present even on an answer to HEAD (which has no body).
+    var contentLength: Int?
+    var hasTransferEncoding: Bool
+    /// `Connection` named fields other than close and keep-alive, which are hop-by-hop too.
+    var hasConnectionTokens: Bool
+}
+
+/// Reads HTTP/1.x responses from an upstream connection's bytes: heads into
+/// `UpstreamResponseHead`, bodies as slices of the bytes read (de-chunked), then an end. Strict
+/// where leniency would let a response be read two ways: CRLF line ends only, no obs-fold,
+/// header names of token characters, no control characters in values, one `Content-Length` value,
+/// and never both `Content-Length` and `Transfer-Encoding`. Interim 1xx heads are skipped.
+struct UpstreamResponseParser {
+    enum Event {
+        case head(UpstreamResponseHead)
+        case body(ByteBuffer)
+        case end
+    }
+
+    enum ParseError: Error, Equatable {
+        case headTooLarge
+        case malformedStatusLine
+        case malformedHeader
+        case badContentLength
+        case lengthAndChunking
+        case switchingProtocols
+        case malformedChunk
+        /// Bytes arrived when no response was due.
+        case unexpectedBytes
+    }
+
+    private enum State: Equatable {
+        /// No request outstanding.
+        case idle
+        case head
+        case length(Int)
+        case chunkSize
+        case chunkData(Int)
+        case chunkDataEnd
+        case trailers
+        case untilClose
+    }
+
+    static let maximumHeadBytes = 64 * 1024
+    static let maximumLineBytes = 4 * 1024
+
+    private var state = State.idle
+    /// Bytes of a head, chunk-size line or trailer section split across reads.
+    private var pending: ByteBuffer?
+    /// How much of `pending` has been searched for the terminator already.
+    private var scanned = 0
+    private var responseToHEAD = false
+    private var trailerBytes = 0
+
+    /// A request went out: the next bytes are its response (`toHEAD`: one without a body).
+    mutating func expectResponse(toHEAD: Bool) {
+        state = .head
+        responseToHEAD = toHEAD
+        pending = nil
+    }
+
+    /// True between responses, when the connection could carry another request.
+    var isIdle: Bool { state == .idle }
+
+    /// The next event from `buffer` (consuming what it reads), or nil once more bytes are needed.
+    mutating func next(_ buffer: inout ByteBuffer) throws(ParseError) -> Event? {
+        while true {
+            if pendingEnd { return end() }
+            switch state {
+            case .idle:
+                if buffer.readableBytes > 0 { throw .unexpectedBytes }
+                return nil
+            case .head:
+                guard let bytes = try takeThrough(blankLine: true, from: &buffer, limit: Self.maximumHeadBytes) else {
+                    return nil
+                }
+                let head = try Self.parseHead(bytes, toHEAD: responseToHEAD)
+                if head.status < 200 {
+                    if head.status == 101 { throw .switchingProtocols }
+                    continue  // interim: the final head follows
+                }
+                switch head.body {
+                case .none: state = .idle
+                case .length(let count): state = count == 0 ? .idle : .length(count)
+                case .chunked: state = .chunkSize
+                case .untilClose: state = .untilClose
+                }
+                if state == .idle { pendingEnd = true }
+                return .head(head)
+            case .length(let remaining):
+                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))
+                else { return nil }
+                let left = remaining - slice.readableBytes
+                if left == 0 {
+                    state = .idle
+                    pendingEnd = true
+                } else {
+                    state = .length(left)
+                }
+                return .body(slice)
+            case .chunkSize:
+                guard let line = try takeThrough(blankLine: false, from: &buffer, limit: Self.maximumLineBytes) else {
+                    return nil
+                }
+                let size = try Self.chunkSize(line)
+                if size == 0 {
+                    state = .trailers
+                    trailerBytes = 0
+                } else {
+                    state = .chunkData(size)
+                }
+            case .chunkData(let remaining):
+                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))
+                else { return nil }
+                let left = remaining - slice.readableBytes
+                state = left == 0 ? .chunkDataEnd : .chunkData(left)
+                return .body(slice)
+            case .chunkDataEnd:
+                // Exactly CRLF after the chunk's data.
+                guard try takeThrough(blankLine: false, from: &buffer, limit: 2) != nil else { return nil }
+                state = .chunkSize
+            case .trailers:
+                // Trailer fields are read and dropped, as the client framing does not carry them.
+                guard let line = try takeThrough(blankLine: false, from: &buffer, limit: Self.maximumLineBytes) else {
+                    return nil
+                }
+                trailerBytes += line.readableBytes
+                if trailerBytes > Self.maximumHeadBytes { throw .headTooLarge }
+                if line.readableBytes == 2 { return end() }
+            case .untilClose:
+                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: buffer.readableBytes) else {
+                    return nil
+                }
+                return .body(slice)
+            }
+        }
+    }
+
+    /// Set when a head or the last body bytes completed a response: the next call says `.end`.
+    private var pendingEnd = false
+
+    private mutating func end() -> Event {
+        pendingEnd = false
+        state = .idle
+        return .end
+    }
+
+    /// The connection closed: true when that ends the response being read (a close-delimited
+    /// body), false when it cuts one short (or none was due).
+    mutating func connectionClosed() -> Bool {
+        let ends = state == .untilClose
+        state = .idle
+        pending = nil
+        return ends
+    }
+
+    // MARK: framing
+
+    /// Everything through the first CRLF (a line), or through the first empty line (a head);
+    /// nil until it has arrived. Bytes of an unfinished line are kept across calls.
+    private mutating func takeThrough(blankLine: Bool, from buffer: inout ByteBuffer, limit: Int) throws(ParseError)
+        -> ByteBuffer?
+    {
+        var start = 1
+        if var kept = pending {
+            pending = nil
+            start = max(1, scanned - 3)
+            kept.writeBuffer(&buffer)
+            buffer = kept
+        }
+        let end = buffer.withUnsafeReadableBytes { raw -> Int? in
+            var index = start
+            let count = min(raw.count, limit)
+            while index < count {
+                if raw[index] == 10, raw[index - 1] == 13 {
+                    if !blankLine { return index + 1 }
+                    if index == 1 || (index >= 3 && raw[index - 2] == 10 && raw[index - 3] == 13) { return index + 1 }
+                }
+                index += 1
+            }
+            return nil
+        }
+        if let end { return buffer.readSlice(length: end) }
+        if buffer.readableBytes >= limit { throw blankLine ? .headTooLarge : .malformedChunk }
+        if buffer.readableBytes > 0 {
+            scanned = buffer.readableBytes
+            pending = buffer.readSlice(length: buffer.readableBytes)
+        }
+        return nil
+    }
+
+    /// `1*HEXDIG [ BWS ";" chunk-ext ] CRLF`; extensions are ignored.
+    static func chunkSize(_ line: ByteBuffer) throws(ParseError) -> Int {
+        try line.withUnsafeReadableBytes { raw throws(ParseError) -> Int in
+            let count = raw.count - 2  // the line ends in CRLF
+            var size = 0
+            var index = 0
+            while index < count {
+                let byte = raw[index]
+                let value: Int
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte &- 48)
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte &- 87)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte &- 55)
+                default: value = -1
+                }
+                if value < 0 { break }
+                guard index < 15 else { throw .malformedChunk }
+                size = size << 4 | value
+                index += 1
+            }
+            guard index > 0 else { throw .malformedChunk }
+            if index == count { return size }
+            var rest = index
+            while rest < count, raw[rest] == 32 || raw[rest] == 9 { rest += 1 }
+            guard rest < count, raw[rest] == UInt8(ascii: ";") else { throw .malformedChunk }
+            while rest < count {
+                guard isFieldValueByte(raw[rest]) else { throw .malformedChunk }
+                rest += 1
+            }
+            return size
+        }
+    }
+
+    // MARK: heads
+
+    static func parseHead(_ bytes: ByteBuffer, toHEAD: Bool) throws(ParseError) -> UpstreamResponseHead {
+        try bytes.withUnsafeReadableBytes { raw throws(ParseError) -> UpstreamResponseHead in
+            // "HTTP/1.x NNN[ reason]\r\n"
+            guard raw.count >= 14, raw[0] == 72, raw[1] == 84, raw[2] == 84, raw[3] == 80, raw[4] == 47, raw[5] == 49,
+                raw[6] == 46, raw[7] == 48 || raw[7] == 49, raw[8] == 32,
+                isDigit(raw[9]), isDigit(raw[10]), isDigit(raw[11])
+            else { throw .malformedStatusLine }
+            let minor = Int(raw[7] &- 48)
+            let status = Int(raw[9] &- 48) * 100 + Int(raw[10] &- 48) * 10 + Int(raw[11] &- 48)
+            guard status >= 100 else { throw .malformedStatusLine }
+            var index = 12
+            var reasonStart = 12
+            if raw[index] == 32 {
+                index += 1
+                reasonStart = index
+                while index < raw.count, raw[index] != 13 {
+                    guard isFieldValueByte(raw[index]) else { throw .malformedStatusLine }
+                    index += 1
+                }
+            }
+            let reasonEnd = index
+            guard index + 1 < raw.count, raw[index] == 13, raw[index + 1] == 10 else { throw .malformedStatusLine }
+            index += 2
+
+            var fields: [UpstreamHeaderField] = []
+            fields.reserveCapacity(12)
+            var contentLength: Int?
+            var transferEncoding = false
+            var chunkedLast = false
+            var close = false
+            var keepAliveToken = false
+            var otherTokens = false
+            while true {
+                guard index + 1 < raw.count else { throw .malformedHeader }
+                if raw[index] == 13 {
+                    guard raw[index + 1] == 10 else { throw .malformedHeader }
+                    break
+                }
+                let nameStart = index
+                while index < raw.count, isTokenByte(raw[index]) { index += 1 }
+                guard index > nameStart, index < raw.count, raw[index] == 58 else { throw .malformedHeader }
+                let nameEnd = index
+                index += 1
+                while index < raw.count, raw[index] == 32 || raw[index] == 9 { index += 1 }
+                let valueStart = index
+                var valueEnd = index
+                while index < raw.count, raw[index] != 13 {
+                    let byte = raw[index]
+                    guard isFieldValueByte(byte) else { throw .malformedHeader }
+                    index += 1
+                    if byte != 32 && byte != 9 { valueEnd = index }
+                }
+                guard index + 1 < raw.count, raw[index + 1] == 10 else { throw .malformedHeader }
+                index += 2
+                let field = UpstreamHeaderField(
+                    nameStart: Int32(nameStart), nameEnd: Int32(nameEnd), valueStart: Int32(valueStart),
+                    valueEnd: Int32(valueEnd))
+                fields.append(field)
+                let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd])
+                let value = UnsafeRawBufferPointer(rebasing: raw[valueStart..<valueEnd])
+                if ASCIIBytes.equals(name, lowercased: "content-length") {
+                    let length = try parseContentLength(value)
+                    if let contentLength, contentLength != length { throw .badContentLength }
+                    contentLength = length
+                } else if ASCIIBytes.equals(name, lowercased: "transfer-encoding") {
+                    transferEncoding = true
+                    chunkedLast = ASCIIBytes.lastListElementEquals(value, lowercased: "chunked")
+                } else if ASCIIBytes.equals(name, lowercased: "connection") {
+                    ASCIIBytes.forEachListElement(value) { token in
+                        if ASCIIBytes.equals(token, lowercased: "close") {
+                            close = true
+                        } else if ASCIIBytes.equals(token, lowercased: "keep-alive") {
+                            keepAliveToken = true
+                        } else {
+                            otherTokens = true
+                        }
+                    }
+                }
+            }
+            if transferEncoding && contentLength != nil { throw .lengthAndChunking }
+            var keepAlive = minor == 1 ? !close : keepAliveToken && !close
+            let body: UpstreamBodyFraming
+            if toHEAD || status < 200 || status == 204 || status == 304 {
+                body = .none
+            } else if transferEncoding {
+                body = chunkedLast ? .chunked : .untilClose
+            } else if let contentLength {
+                body = .length(contentLength)
+            } else {
+                body = .untilClose
+            }
+            if body == .untilClose { keepAlive = false }
+            return UpstreamResponseHead(
+                bytes: bytes, status: status, reasonStart: Int32(reasonStart), reasonEnd: Int32(reasonEnd),
+                minorVersion: minor, fields: fields, keepAlive: keepAlive, body: body, contentLength: contentLength,
+                hasTransferEncoding: transferEncoding, hasConnectionTokens: otherTokens)
+        }
+    }
+
+    /// `1*DIGIT`, or a list of identical values (RFC 9110 §8.6 lets a recipient accept that).
+    static func parseContentLength(_ value: UnsafeRawBufferPointer) throws(ParseError) -> Int {
+        var result: Int?
+        var failed = false
+        ASCIIBytes.forEachListElement(value) { element in
+            var length = 0
+            guard !element.isEmpty, element.count <= 18 else {
+                failed = true
+                return
+            }
+            for byte in element {
+                guard isDigit(byte) else {
+                    failed = true
+                    return
+                }
+                length = length * 10 + Int(byte &- 48)
+            }
+            if let result, result != length { failed = true }
+            result = length
+        }
+        guard !failed, let result else { throw .badContentLength }
+        return result
+    }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte &- 48 < 10 }
+
+    /// RFC 9110 `tchar`.
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Visible characters, space, tab and obs-text; no other control characters.
+    @inline(__always)
+    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == 9 || (byte >= 32 && byte != 127)
+    }
+}
+
+/// Case-insensitive comparisons and list splitting on raw header bytes.
+enum ASCIIBytes {
+    /// `bytes` equals `lowercased` (which must be lower case) ignoring ASCII case.
+    @inline(__always)
+    static func equals(_ bytes: UnsafeRawBufferPointer, lowercased: StaticString) -> Bool {
+        guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
+        let expected = lowercased.utf8Start
+        for index in 0..<bytes.count {
+            var byte = bytes[index]
+            if byte &- 65 < 26 { byte |= 0x20 }
+            if byte != expected[index] { return false }
+        }
+        return true
+    }
+
+    /// Same, against a `String` that is already lower case.
+    static func equals(_ bytes: UnsafeRawBufferPointer, lowercased: String) -> Bool {
+        var lowercased = lowercased
+        return lowercased.withUTF8 { expected in
+            guard bytes.count == expected.count else { return false }
+            for index in 0..<bytes.count {
+                var byte = bytes[index]
+                if byte &- 65 < 26 { byte |= 0x20 }
+                if byte != expected[index] { return false }
+            }
+            return true
+        }
+    }
+
+    /// `bytes` equals `text` ignoring ASCII case on both sides.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { other in
+            guard bytes.count == other.count else { return false }
+            for index in 0..<bytes.count {
+                var left = bytes[index]
+                var right = other[index]
+                if left &- 65 < 26 { left |= 0x20 }
+                if right &- 65 < 26 { right |= 0x20 }
+                if left != right { return false }
+            }
+            return true
+        }
+    }
+
+    /// Calls `body` with each element of a comma-separated list, trimmed of spaces and tabs,
+    /// skipping empty elements.
+    static func forEachListElement(_ value: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        var start = 0
+        var index = 0
+        while index <= value.count {
+            if index == value.count || value[index] == UInt8(ascii: ",") {
+                var first = start
+                var last = index
+                while first < last, value[first] == 32 || value[first] == 9 { first += 1 }
+                while last > first, value[last - 1] == 32 || value[last - 1] == 9 { last -= 1 }
+                if last > first { body(UnsafeRawBufferPointer(rebasing: value[first..<last])) }
+                start = index + 1
+            }
+            index += 1
+        }
+    }
+
+    /// Whether the last element of a comma-separated list is `lowercased`.
+    static func lastListElementEquals(_ value: UnsafeRawBufferPointer, lowercased: StaticString) -> Bool {
+        var matches = false
+        forEachListElement(value) { element in matches = equals(element, lowercased: lowercased) }
+        return matches
+    }
+}
