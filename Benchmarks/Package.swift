@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "BulwarkHTTP", package: "Bulwark"),
                 .product(name: "BulwarkTelemetry", package: "Bulwark"),
                 .product(name: "BulwarkGateway", package: "Bulwark"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -4,6 +4,7 @@ import BulwarkCore
 import BulwarkHTTP
 import BulwarkTelemetry
 import Logging
+import NIOCore
 import NIOHTTP1
 
 /// Per-request work on the gateway's data path, measured in isolation. Whole-process figures

@@ -34,78 +34,116 @@ enum ClientHeadWriting {
         let closes = close || (framing == .closeDelimited && !forHead)
         let tokens = head.hasConnectionTokens ? connectionTokens(head) : []
 
-        var size = head.bytes.readableBytes + requestID.utf8.count + 64
+        let standardReason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        // An upper bound: kept fields are at most their line plus one byte (a space after the
+        // colon the upstream may have left out).
+        var size = 17 + max(standardReason.utf8.count, Int(head.reasonEnd - head.reasonStart))
+        size += head.bytes.readableBytes + head.fields.count + RequestIDPolicy.headerName.utf8.count + requestID.utf8.count + 4
         for header in securityHeaders { size += header.name.utf8.count + header.value.utf8.count + 4 }
         for (name, value) in extra { size += name.utf8.count + value.utf8.count + 4 }
-        out.reserveCapacity(minimumWritableBytes: size)
+        size += 64  // framing and connection fields, the blank line
 
-        writeStatusLine(head, version: version, into: &out)
-        var present: UInt32 = 0
-        head.bytes.withUnsafeReadableBytes { raw in
-            for field in head.fields {
-                let name = UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)])
-                if isHopByHop(name) || isRemoved(name) { continue }
-                if name.count == 14, ASCIIBytes.equals(name, lowercased: "content-length"), framing != .contentLength {
-                    continue
+        // One write into an exactly reserved region: ByteBuffer's per-call writes (each checking
+        // capacity and uniqueness) cost more than the copying itself.
+        _ = head.bytes.withUnsafeReadableBytes { raw in
+            out.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { destination -> Int in
+                guard let base = destination.baseAddress else { return 0 }
+                var writer = RawWriter(base: base)
+                writer.statusLine(version: version, status: status, standardReason: standardReason, head: head, raw: raw)
+                var present: UInt32 = 0
+                for field in head.fields {
+                    let name = UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)])
+                    if isHopByHop(name) || isRemoved(name) { continue }
+                    if name.count == 14, ASCIIBytes.equals(name, lowercased: "content-length"), framing != .contentLength {
+                        continue
+                    }
+                    if !tokens.isEmpty, tokens.contains(where: { ASCIIBytes.equals(name, lowercased: $0) }) { continue }
+                    if !extra.isEmpty, extra.contains(where: { ASCIIBytes.equalsIgnoringCase(name, $0.0) }) { continue }
+                    for (index, header) in securityHeaders.enumerated()
+                    where ASCIIBytes.equals(name, lowercased: header.lowercasedName) {
+                        present |= 1 << UInt32(index)
+                    }
+                    writer.field(name, UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)]))
                 }
-                if !tokens.isEmpty, tokens.contains(where: { ASCIIBytes.equals(name, lowercased: $0) }) { continue }
-                if !extra.isEmpty, extra.contains(where: { ASCIIBytes.equalsIgnoringCase(name, $0.0) }) {
-                    continue
+                for (index, header) in securityHeaders.enumerated() where present & (1 << UInt32(index)) == 0 {
+                    writer.field(header.name, header.value)
                 }
-                for (index, header) in securityHeaders.enumerated()
-                where ASCIIBytes.equals(name, lowercased: header.lowercasedName) {
-                    present |= 1 << UInt32(index)
+                writer.field(RequestIDPolicy.headerName, requestID)
+                for (name, value) in extra { writer.field(name, value) }
+                if framing == .chunked { writer.field("transfer-encoding", "chunked") }
+                if closes {
+                    writer.field("Connection", "close")
+                } else if version.major == 1 && version.minor == 0 {
+                    writer.field("Connection", "keep-alive")
                 }
-                out.writeBytes(name)
-                out.writeStaticString(": ")
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)]))
-                out.writeStaticString("\r\n")
+                writer.crlf()
+                return writer.count
             }
         }
-        for (index, header) in securityHeaders.enumerated() where present & (1 << UInt32(index)) == 0 {
-            writeField(header.name, header.value, into: &out)
-        }
-        writeField(RequestIDPolicy.headerName, requestID, into: &out)
-        for (name, value) in extra { writeField(name, value, into: &out) }
-        if framing == .chunked { out.writeStaticString("transfer-encoding: chunked\r\n") }
-        if closes {
-            out.writeStaticString("Connection: close\r\n")
-        } else if version.major == 1 && version.minor == 0 {
-            out.writeStaticString("Connection: keep-alive\r\n")
-        }
-        out.writeStaticString("\r\n")
         return (framing, closes)
     }
 
-    /// The client's version, the upstream's status, and the status's standard reason phrase (the
-    /// upstream's own for a code NIO has no phrase for), as NIO's encoder wrote it.
-    private static func writeStatusLine(_ head: UpstreamResponseHead, version: HTTPVersion, into out: inout ByteBuffer) {
-        out.writeStaticString("HTTP/")
-        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: min(max(version.major, 0), 9)))
-        out.writeInteger(UInt8(ascii: "."))
-        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: min(max(version.minor, 0), 9)))
-        out.writeInteger(UInt8(ascii: " "))
-        let code = head.status
-        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: code / 100))
-        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: code / 10 % 10))
-        out.writeInteger(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: code % 10))
-        out.writeInteger(UInt8(ascii: " "))
-        let standard = HTTPResponseStatus(statusCode: code).reasonPhrase
-        if !standard.isEmpty {
-            out.writeString(standard)
-        } else {
-            _ = head.bytes.withUnsafeReadableBytes { raw in
-                out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[Int(head.reasonStart)..<Int(head.reasonEnd)]))
-            }
-        }
-        out.writeStaticString("\r\n")
-    }
+    /// Stores bytes at a raw destination the caller reserved enough room in.
+    private struct RawWriter {
+        let base: UnsafeMutableRawPointer
+        var count = 0
 
-    private static func writeField(_ name: String, _ value: String, into out: inout ByteBuffer) {
-        out.writeString(name)
-        out.writeStaticString(": ")
-        out.writeString(value)
-        out.writeStaticString("\r\n")
+        mutating func byte(_ value: UInt8) {
+            base.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
+            count += 1
+        }
+
+        mutating func bytes(_ source: UnsafeRawBufferPointer) {
+            if let from = source.baseAddress { (base + count).copyMemory(from: from, byteCount: source.count) }
+            count += source.count
+        }
+
+        mutating func text(_ string: String) {
+            count += ResponseWriting.copyUTF8(string, to: base + count)
+        }
+
+        mutating func crlf() {
+            byte(13)
+            byte(10)
+        }
+
+        mutating func field(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+            bytes(name)
+            byte(UInt8(ascii: ":"))
+            byte(UInt8(ascii: " "))
+            bytes(value)
+            crlf()
+        }
+
+        mutating func field(_ name: String, _ value: String) {
+            text(name)
+            byte(UInt8(ascii: ":"))
+            byte(UInt8(ascii: " "))
+            text(value)
+            crlf()
+        }
+
+        /// The client's version, the upstream's status, and the status's standard reason phrase
+        /// (the upstream's own for a code NIO has no phrase for), as NIO's encoder wrote it.
+        mutating func statusLine(
+            version: HTTPVersion, status: Int, standardReason: String, head: UpstreamResponseHead, raw: UnsafeRawBufferPointer
+        ) {
+            text("HTTP/")
+            byte(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: min(max(version.major, 0), 9)))
+            byte(UInt8(ascii: "."))
+            byte(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: min(max(version.minor, 0), 9)))
+            byte(UInt8(ascii: " "))
+            byte(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: status / 100))
+            byte(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: status / 10 % 10))
+            byte(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: status % 10))
+            byte(UInt8(ascii: " "))
+            if !standardReason.isEmpty {
+                text(standardReason)
+            } else {
+                bytes(UnsafeRawBufferPointer(rebasing: raw[Int(head.reasonStart)..<Int(head.reasonEnd)]))
+            }
+            crlf()
+        }
     }
 
     /// RFC 9110 §7.6.1's connection-specific fields (`HopByHopHeaders.names`), on bytes.

@@ -423,6 +423,7 @@ enum ASCIIBytes {
 
     /// Same, against a `String` that is already lower case.
     static func equals(_ bytes: UnsafeRawBufferPointer, lowercased: String) -> Bool {
+        guard bytes.count == lowercased.utf8.count else { return false }
         var lowercased = lowercased
         return lowercased.withUTF8 { expected in
             guard bytes.count == expected.count else { return false }
@@ -437,6 +438,7 @@ enum ASCIIBytes {
 
     /// `bytes` equals `text` ignoring ASCII case on both sides.
     static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
+        guard bytes.count == text.utf8.count else { return false }
         var text = text
         return text.withUTF8 { other in
             guard bytes.count == other.count else { return false }
