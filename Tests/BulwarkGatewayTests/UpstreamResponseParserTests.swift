@@ -100,7 +100,7 @@ struct UpstreamResponseParserTests {
     /// same head, body and one end.
     @Test func chunkedResponseSplitAnywhere() {
         let text = "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-A:  spaced  \r\n\r\n"
-            + "5;name=value\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n"
+            + "5;name=value;flag\r\nhello\r\nA;q=\"a \\\" b\"\r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n"
         let bytes = Array(text.utf8)
         let whole = parse(bytes)
         #expect(whole == Parsed(statuses: [201], fields: [["transfer-encoding: chunked", "x-a: spaced"]], body: Array("hello0123456789".utf8), ends: 1))
@@ -159,6 +159,8 @@ struct UpstreamResponseParserTests {
         "HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nok",  // lists, even of one value, as NIO
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok",
         "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n",
         "HTTP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",
@@ -167,15 +169,51 @@ struct UpstreamResponseParserTests {
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3 x\r\nabc\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3 ;x\r\nabc\r\n",  // no whitespace, as NIO
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3; x\r\nabc\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;\u{E9}x\r\nabc\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=\"open\r\nabc\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n1f\r\n\r\n",  // a trailer that is no field
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 3\r\n\r\n",  // framing in trailers
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n",
     ])
     func malformedResponsesAreRefused(text: String) {
         #expect(parse(Array(text.utf8)).failed)
     }
 
-    @Test func identicalLengthListIsOneLength() {
-        let parsed = parse(Array("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nok".utf8))
-        #expect(!parsed.failed && parsed.body == Array("ok".utf8) && parsed.ends == 1)
+    /// Chunking in an HTTP/1.0 response is faulty framing: read it, but do not reuse the connection.
+    @Test func chunkedHTTP10IsNotKeptAlive() throws {
+        let head = try UpstreamResponseParser.parseHead(
+            ByteBuffer(string: "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"), toHEAD: false)
+        #expect(head.body == .chunked && !head.keepAlive)
+    }
+
+    /// One parser reads response after response on a reused connection, whatever the last one
+    /// left half-read in its state.
+    @Test func reusedParserReadsTheNextResponseAfresh() throws {
+        var parser = UpstreamResponseParser()
+        let responses = [
+            ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nT: 1\r\n\r\n", false, "abc"),
+            ("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n", true, ""),
+            ("HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno", false, "no"),
+        ]
+        for (text, toHEAD, body) in responses {
+            parser.expectResponse(toHEAD: toHEAD)
+            var events: [String] = []
+            var received: [UInt8] = []
+            for byte in Array(text.utf8) {
+                var buffer = ByteBuffer(bytes: [byte])
+                while let event = try parser.next(&buffer) {
+                    switch event {
+                    case .head(let head): events.append("head \(head.status)")
+                    case .body(let slice): received += Array(slice.readableBytesView)
+                    case .end: events.append("end")
+                    }
+                }
+            }
+            #expect(events.count == 2 && events.last == "end" && received == Array(body.utf8))
+            #expect(parser.isIdle)
+        }
     }
 
     @Test func headsAndLinesAreBounded() {
@@ -217,8 +255,8 @@ struct UpstreamResponseParserTests {
         }
     }
 
-    /// Mutated responses never crash the parser, never make it read past what it was given, and
-    /// whatever it accepts NIO accepts too, the same way.
+    /// Mutated responses never crash the parser, and whatever it accepts NIO accepts too, the
+    /// same way (it may refuse more).
     @Test(arguments: 0..<4)
     func mutatedResponsesAreReadSafely(seed: UInt64) throws {
         var rng = SplitMix64(seed: 0x5EED + seed)
@@ -229,10 +267,10 @@ struct UpstreamResponseParserTests {
             var bytes = Self.randomResponse(&rng)
             for _ in 0..<Int(1 + rng.next() % 3) { bytes = mutator.mutate(bytes, &rng) }
             let ours = parse(bytes)
-            #expect(ours.body.count <= bytes.count)
             if !ours.failed, ours.ends == 1 {
+                // Anything this parser accepts in full, NIO's accepts and reads the same way.
                 let nio = try parseWithNIO(bytes)
-                #expect(nio.failed || nio == ours, "ours \(ours) nio \(nio)")
+                #expect(nio == ours, "ours \(ours) nio \(nio): \(String(decoding: bytes, as: UTF8.self))")
             }
         }
     }

@@ -41,7 +41,7 @@ enum ClientHeadWriting {
         size += head.bytes.readableBytes + head.fields.count + RequestIDPolicy.headerName.utf8.count + requestID.utf8.count + 4
         for header in securityHeaders { size += header.name.utf8.count + header.value.utf8.count + 4 }
         for (name, value) in extra { size += name.utf8.count + value.utf8.count + 4 }
-        size += 64  // framing and connection fields, the blank line
+        size += 96  // length or chunking, connection, the blank line
 
         // One write into an exactly reserved region: ByteBuffer's per-call writes (each checking
         // capacity and uniqueness) cost more than the copying itself.
@@ -54,9 +54,10 @@ enum ClientHeadWriting {
                 for field in head.fields {
                     let name = UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)])
                     if isHopByHop(name) || isRemoved(name) { continue }
-                    if name.count == 14, ASCIIBytes.equals(name, lowercased: "content-length"), framing != .contentLength {
-                        continue
-                    }
+                    // The length is written once, below, from the parsed value: a `Connection`
+                    // header naming it must not leave the body unframed, and a repeated or listed
+                    // value goes out as one (RFC 9110 §8.6).
+                    if name.count == 14, ASCIIBytes.equals(name, lowercased: "content-length") { continue }
                     if !tokens.isEmpty, tokens.contains(where: { ASCIIBytes.equals(name, lowercased: $0) }) { continue }
                     if !extra.isEmpty, extra.contains(where: { ASCIIBytes.equalsIgnoringCase(name, $0.0) }) { continue }
                     for (index, header) in securityHeaders.enumerated()
@@ -70,6 +71,7 @@ enum ClientHeadWriting {
                 }
                 writer.field(RequestIDPolicy.headerName, requestID)
                 for (name, value) in extra { writer.field(name, value) }
+                if framing == .contentLength, let length = head.contentLength { writer.contentLength(length) }
                 if framing == .chunked { writer.field("transfer-encoding", "chunked") }
                 if closes {
                     writer.field("Connection", "close")
@@ -100,6 +102,23 @@ enum ClientHeadWriting {
 
         mutating func text(_ string: String) {
             count += ResponseWriting.copyUTF8(string, to: base + count)
+        }
+
+        mutating func contentLength(_ length: Int) {
+            text("Content-Length: ")
+            var digits = 1
+            var rest = length / 10
+            while rest > 0 {
+                digits += 1
+                rest /= 10
+            }
+            var value = length
+            for offset in stride(from: digits - 1, through: 0, by: -1) {
+                base.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10), toByteOffset: count + offset, as: UInt8.self)
+                value /= 10
+            }
+            count += digits
+            crlf()
         }
 
         mutating func crlf() {

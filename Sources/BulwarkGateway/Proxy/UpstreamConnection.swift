@@ -19,6 +19,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private(set) var reusable = true
     private var responseKeepAlive = true
     private var parser = UpstreamResponseParser()
+    /// An error (such as a reset) closed the connection: its close is not a body's end.
+    private var failed = false
 
     init(pool: UpstreamPool, channel: any Channel) {
         self.pool = pool
@@ -94,7 +96,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         reusable = false
-        if parser.connectionClosed(), let owner {
+        if parser.connectionClosed(), !failed, let owner {
             // The end of a close-delimited body.
             owner.upstreamResponseEnd(from: self)
         }
@@ -109,6 +111,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         reusable = false
+        failed = true
         context.close(promise: nil)
     }
 

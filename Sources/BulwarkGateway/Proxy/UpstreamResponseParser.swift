@@ -42,8 +42,9 @@ struct UpstreamResponseHead {
 /// Reads HTTP/1.x responses from an upstream connection's bytes: heads into
 /// `UpstreamResponseHead`, bodies as slices of the bytes read (de-chunked), then an end. Strict
 /// where leniency would let a response be read two ways: CRLF line ends only, no obs-fold,
-/// header names of token characters, no control characters in values, one `Content-Length` value,
-/// and never both `Content-Length` and `Transfer-Encoding`. Interim 1xx heads are skipped.
+/// header names of token characters, no control characters in values, one `Content-Length` field
+/// with one value, and never both `Content-Length` and `Transfer-Encoding`. Interim 1xx heads are
+/// skipped.
 struct UpstreamResponseParser {
     enum Event {
         case head(UpstreamResponseHead)
@@ -91,6 +92,9 @@ struct UpstreamResponseParser {
         state = .head
         responseToHEAD = toHEAD
         pending = nil
+        pendingEnd = false
+        scanned = 0
+        trailerBytes = 0
     }
 
     /// True between responses, when the connection could carry another request.
@@ -161,6 +165,7 @@ struct UpstreamResponseParser {
                 trailerBytes += line.readableBytes
                 if trailerBytes > Self.maximumHeadBytes { throw .headTooLarge }
                 if line.readableBytes == 2 { return end() }
+                guard Self.isFieldLine(line), !Self.namesFraming(line) else { throw .malformedHeader }
             case .untilClose:
                 guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: buffer.readableBytes) else {
                     return nil
@@ -223,7 +228,8 @@ struct UpstreamResponseParser {
         return nil
     }
 
-    /// `1*HEXDIG [ BWS ";" chunk-ext ] CRLF`; extensions are ignored.
+    /// `1*HEXDIG *( ";" token [ "=" ( token / quoted-string ) ] ) CRLF`, without the optional
+    /// whitespace RFC 9112 tolerates (as NIO's parser); extensions are checked, then ignored.
     static func chunkSize(_ line: ByteBuffer) throws(ParseError) -> Int {
         try line.withUnsafeReadableBytes { raw throws(ParseError) -> Int in
             let count = raw.count - 2  // the line ends in CRLF
@@ -244,16 +250,72 @@ struct UpstreamResponseParser {
                 index += 1
             }
             guard index > 0 else { throw .malformedChunk }
-            if index == count { return size }
-            var rest = index
-            while rest < count, raw[rest] == 32 || raw[rest] == 9 { rest += 1 }
-            guard rest < count, raw[rest] == UInt8(ascii: ";") else { throw .malformedChunk }
-            while rest < count {
-                guard isFieldValueByte(raw[rest]) else { throw .malformedChunk }
-                rest += 1
+            while index < count {
+                guard raw[index] == UInt8(ascii: ";") else { throw .malformedChunk }
+                index += 1
+                let nameStart = index
+                while index < count, isTokenByte(raw[index]) { index += 1 }
+                guard index > nameStart else { throw .malformedChunk }
+                guard index < count, raw[index] == UInt8(ascii: "=") else { continue }
+                index += 1
+                if index < count, raw[index] == UInt8(ascii: "\"") {
+                    index += 1
+                    var closed = false
+                    while index < count {
+                        let byte = raw[index]
+                        index += 1
+                        if byte == UInt8(ascii: "\"") {
+                            closed = true
+                            break
+                        }
+                        if byte == UInt8(ascii: "\\") {
+                            guard index < count, isQuotedTextByte(raw[index]) else { throw .malformedChunk }
+                            index += 1
+                        } else {
+                            guard isQuotedTextByte(byte) else { throw .malformedChunk }
+                        }
+                    }
+                    guard closed else { throw .malformedChunk }
+                } else {
+                    let valueStart = index
+                    while index < count, isTokenByte(raw[index]) { index += 1 }
+                    guard index > valueStart else { throw .malformedChunk }
+                }
             }
             return size
         }
+    }
+
+    /// `token ":" OWS field-value OWS CRLF`: a trailer line as strict as a header line.
+    static func isFieldLine(_ line: ByteBuffer) -> Bool {
+        line.withUnsafeReadableBytes { raw in
+            let count = raw.count - 2  // the line ends in CRLF
+            var index = 0
+            while index < count, isTokenByte(raw[index]) { index += 1 }
+            guard index > 0, index < count, raw[index] == UInt8(ascii: ":") else { return false }
+            index += 1
+            while index < count {
+                guard isFieldValueByte(raw[index]) else { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    /// A trailer may not carry framing fields (RFC 9110 §6.5.1); NIO's parser refuses them too.
+    static func namesFraming(_ line: ByteBuffer) -> Bool {
+        line.withUnsafeReadableBytes { raw in
+            guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return false }
+            let name = UnsafeRawBufferPointer(rebasing: raw[0..<colon])
+            return ASCIIBytes.equals(name, lowercased: "content-length")
+                || ASCIIBytes.equals(name, lowercased: "transfer-encoding")
+        }
+    }
+
+    /// Tab, space and visible ASCII: what a quoted chunk-extension value may hold.
+    @inline(__always)
+    static func isQuotedTextByte(_ byte: UInt8) -> Bool {
+        byte == 9 || (byte >= 32 && byte < 127)
     }
 
     // MARK: heads
@@ -319,9 +381,9 @@ struct UpstreamResponseParser {
                 let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd])
                 let value = UnsafeRawBufferPointer(rebasing: raw[valueStart..<valueEnd])
                 if ASCIIBytes.equals(name, lowercased: "content-length") {
-                    let length = try parseContentLength(value)
-                    if let contentLength, contentLength != length { throw .badContentLength }
-                    contentLength = length
+                    // One field with one value, as NIO's decoder required.
+                    guard contentLength == nil else { throw .badContentLength }
+                    contentLength = try parseContentLength(value)
                 } else if ASCIIBytes.equals(name, lowercased: "transfer-encoding") {
                     transferEncoding = true
                     chunkedLast = ASCIIBytes.lastListElementEquals(value, lowercased: "chunked")
@@ -349,7 +411,8 @@ struct UpstreamResponseParser {
             } else {
                 body = .untilClose
             }
-            if body == .untilClose { keepAlive = false }
+            // Chunking in an HTTP/1.0 response is faulty framing (RFC 9112 §6.1): close after it.
+            if body == .untilClose || (transferEncoding && minor == 0) { keepAlive = false }
             return UpstreamResponseHead(
                 bytes: bytes, status: status, reasonStart: Int32(reasonStart), reasonEnd: Int32(reasonEnd),
                 minorVersion: minor, fields: fields, keepAlive: keepAlive, body: body, contentLength: contentLength,
@@ -357,28 +420,15 @@ struct UpstreamResponseParser {
         }
     }
 
-    /// `1*DIGIT`, or a list of identical values (RFC 9110 §8.6 lets a recipient accept that).
+    /// `1*DIGIT` (at most 18 digits, so it cannot overflow).
     static func parseContentLength(_ value: UnsafeRawBufferPointer) throws(ParseError) -> Int {
-        var result: Int?
-        var failed = false
-        ASCIIBytes.forEachListElement(value) { element in
-            var length = 0
-            guard !element.isEmpty, element.count <= 18 else {
-                failed = true
-                return
-            }
-            for byte in element {
-                guard isDigit(byte) else {
-                    failed = true
-                    return
-                }
-                length = length * 10 + Int(byte &- 48)
-            }
-            if let result, result != length { failed = true }
-            result = length
+        guard !value.isEmpty, value.count <= 18 else { throw .badContentLength }
+        var length = 0
+        for byte in value {
+            guard isDigit(byte) else { throw .badContentLength }
+            length = length * 10 + Int(byte &- 48)
         }
-        guard !failed, let result else { throw .badContentLength }
-        return result
+        return length
     }
 
     @inline(__always)
