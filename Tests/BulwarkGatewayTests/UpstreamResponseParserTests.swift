@@ -53,7 +53,7 @@ private func parse(_ bytes: [UInt8], cuts: [Int] = [], toHEAD: Bool = false, clo
 }
 
 /// The same stream through NIO's `HTTPResponseDecoder`, the decoder this parser replaced.
-private func parseWithNIO(_ bytes: [UInt8], cuts: [Int] = [], toHEAD: Bool = false) throws -> Parsed {
+private func parseWithNIO(_ bytes: [UInt8], cuts: [Int] = [], toHEAD: Bool = false, closeAtEnd: Bool = false) throws -> Parsed {
     let channel = EmbeddedChannel()
     try channel.pipeline.syncOperations.addHandler(HTTPRequestEncoder())
     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder()))
@@ -77,6 +77,18 @@ private func parseWithNIO(_ bytes: [UInt8], cuts: [Int] = [], toHEAD: Bool = fal
                 parsed.fields.append(head.headers.map { field in
                     field.name.lowercased() + ": " + String(field.value.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
                 })
+            case .body(let slice): parsed.body += Array(slice.readableBytesView)
+            case .end: parsed.ends += 1
+            }
+        }
+    }
+    if closeAtEnd {
+        // The upstream closes: a close-delimited body ends here.
+        channel.pipeline.fireChannelInactive()
+        while let part = try channel.readInbound(as: HTTPClientResponsePart.self) {
+            switch part {
+            case .head(let head):
+                parsed.statuses.append(Int(head.status.code))
             case .body(let slice): parsed.body += Array(slice.readableBytesView)
             case .end: parsed.ends += 1
             }
@@ -251,6 +263,32 @@ struct UpstreamResponseParserTests {
             let nio = try parseWithNIO(bytes, cuts: cuts)
             #expect(!ours.failed)
             #expect(ours == nio, "\(String(decoding: bytes, as: UTF8.self))")
+            if ours != nio { return }
+        }
+    }
+
+    /// The framings that depend on more than the head's own fields also read as NIO reads them:
+    /// bodies delimited by the close, answers to HEAD, and 204/304 that carry a length.
+    @Test(arguments: 0..<4)
+    func otherFramingsReadLikeNIO(seed: UInt64) throws {
+        var rng = SplitMix64(seed: 0xF4A_3E + seed)
+        for _ in 0..<40 {
+            let body = (0..<Int(rng.next() % 100)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let length = "Content-Length: \(body.count)\r\n"
+            let (text, toHEAD, sendsBody): (String, Bool, Bool) = switch rng.next() % 4 {
+            case 0: ("HTTP/1.0 200 OK\r\nContent-Type: a/b\r\n\r\n", false, true)  // until close
+            case 1: ("HTTP/1.1 200 OK\r\nX-A: 1\r\n\r\n", false, true)  // until close
+            case 2: ("HTTP/1.1 200 OK\r\n\(length)\r\n", true, false)  // answer to HEAD
+            default: ("HTTP/1.1 \(rng.next() % 2 == 0 ? "204 No Content" : "304 Not Modified")\r\n\(length)\r\n", false, false)
+            }
+            let bytes = Array(text.utf8) + (sendsBody ? body : [])
+            let cuts = (0..<Int(rng.next() % 3)).map { _ in Int(rng.next() % UInt64(bytes.count + 1)) }
+            var ours = parse(bytes, cuts: cuts, toHEAD: toHEAD, closeAtEnd: true)
+            ours.fields = []  // compared above; here only the framing
+            var nio = try parseWithNIO(bytes, cuts: cuts, toHEAD: toHEAD, closeAtEnd: true)
+            nio.fields = []
+            #expect(!ours.failed && ours.ends == 1)
+            #expect(ours == nio, "\(text)")
             if ours != nio { return }
         }
     }
