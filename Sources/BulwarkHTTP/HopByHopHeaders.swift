@@ -10,8 +10,17 @@ public enum HopByHopHeaders {
     /// bytes without lower-casing, because the gateway asks once per header of every message.
     @inlinable
     public static func isHopByHop(_ name: String) -> Bool {
-        func equals(_ candidate: String) -> Bool { ASCIICase.equals(name, lowercased: candidate) }
-        switch name.utf8.count {
+        if let result = name.utf8.withContiguousStorageIfAvailable({ isHopByHop(bytes: UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
+        return Array(name.utf8).withUnsafeBytes { isHopByHop(bytes: $0) }
+    }
+
+    /// The same test on a name's raw bytes, for heads the gateway reads without making `String`s.
+    @inlinable
+    public static func isHopByHop(bytes name: UnsafeRawBufferPointer) -> Bool {
+        func equals(_ candidate: StaticString) -> Bool { ASCIICase.equals(name, lowercased: candidate) }
+        switch name.count {
         case 2: return equals("te")
         case 7: return equals("trailer") || equals("upgrade")
         case 10: return equals("connection") || equals("keep-alive")
@@ -66,6 +75,29 @@ public enum ASCIICase {
             }
             return true
         }
+    }
+
+    /// True when raw `bytes` equal `lowercased` ignoring ASCII case; `lowercased` must be lower case.
+    @inlinable
+    public static func equals(_ bytes: UnsafeRawBufferPointer, lowercased: StaticString) -> Bool {
+        guard bytes.count == lowercased.utf8CodeUnitCount else { return false }
+        let expected = lowercased.utf8Start
+        for index in 0..<bytes.count where fold(bytes[index]) != expected[index] { return false }
+        return true
+    }
+
+    /// True when raw `bytes` equal `text` ignoring ASCII case, both in any case.
+    @inlinable
+    public static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
+        guard bytes.count == text.utf8.count else { return false }
+        let compare = { (other: UnsafeRawBufferPointer) -> Bool in
+            for index in 0..<bytes.count where fold(bytes[index]) != fold(other[index]) { return false }
+            return true
+        }
+        if let result = text.utf8.withContiguousStorageIfAvailable({ compare(UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
+        return Array(text.utf8).withUnsafeBytes(compare)
     }
 
     @inlinable

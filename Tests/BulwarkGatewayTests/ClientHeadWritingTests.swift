@@ -1,3 +1,4 @@
+import BulwarkHTTP
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -105,10 +106,10 @@ struct ClientHeadWritingTests {
         for name in ["TE", "Trailer", "UPGRADE", "Connection", "keep-alive", "Proxy-Connection", "Transfer-Encoding",
             "Proxy-Authenticate", "Proxy-Authorization"]
         {
-            #expect(Array(name.utf8).withUnsafeBytes { ClientHeadWriting.isHopByHop($0) }, "\(name)")
+            #expect(Array(name.utf8).withUnsafeBytes { HopByHopHeaders.isHopByHop(bytes: $0) }, "\(name)")
         }
         for name in ["Tee", "Content-Length", "X-Connection", "Upgrade-Insecure-Requests"] {
-            #expect(!Array(name.utf8).withUnsafeBytes { ClientHeadWriting.isHopByHop($0) }, "\(name)")
+            #expect(!Array(name.utf8).withUnsafeBytes { HopByHopHeaders.isHopByHop(bytes: $0) }, "\(name)")
         }
     }
 }

@@ -53,15 +53,15 @@ enum ClientHeadWriting {
                 var present: UInt32 = 0
                 for field in head.fields {
                     let name = UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)])
-                    if isHopByHop(name) || isRemoved(name) { continue }
+                    if HopByHopHeaders.isHopByHop(bytes: name) || isRemoved(name) { continue }
                     // The length is written once, below, from the parsed value: a `Connection`
                     // header naming it must not leave the body unframed, and a repeated or listed
                     // value goes out as one (RFC 9110 §8.6).
-                    if name.count == 14, ASCIIBytes.equals(name, lowercased: "content-length") { continue }
-                    if !tokens.isEmpty, tokens.contains(where: { ASCIIBytes.equals(name, lowercased: $0) }) { continue }
-                    if !extra.isEmpty, extra.contains(where: { ASCIIBytes.equalsIgnoringCase(name, $0.0) }) { continue }
+                    if name.count == 14, ASCIICase.equals(name, lowercased: "content-length") { continue }
+                    if !tokens.isEmpty, tokens.contains(where: { ASCIICase.equalsIgnoringCase(name, $0) }) { continue }
+                    if !extra.isEmpty, extra.contains(where: { ASCIICase.equalsIgnoringCase(name, $0.0) }) { continue }
                     for (index, header) in securityHeaders.enumerated()
-                    where ASCIIBytes.equals(name, lowercased: header.lowercasedName) {
+                    where ASCIICase.equalsIgnoringCase(name, header.lowercasedName) {
                         present |= 1 << UInt32(index)
                     }
                     writer.field(name, UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)]))
@@ -165,26 +165,11 @@ enum ClientHeadWriting {
         }
     }
 
-    /// RFC 9110 §7.6.1's connection-specific fields (`HopByHopHeaders.names`), on bytes.
-    static func isHopByHop(_ name: UnsafeRawBufferPointer) -> Bool {
-        switch name.count {
-        case 2: return ASCIIBytes.equals(name, lowercased: "te")
-        case 7: return ASCIIBytes.equals(name, lowercased: "trailer") || ASCIIBytes.equals(name, lowercased: "upgrade")
-        case 10:
-            return ASCIIBytes.equals(name, lowercased: "connection") || ASCIIBytes.equals(name, lowercased: "keep-alive")
-        case 16: return ASCIIBytes.equals(name, lowercased: "proxy-connection")
-        case 17: return ASCIIBytes.equals(name, lowercased: "transfer-encoding")
-        case 18: return ASCIIBytes.equals(name, lowercased: "proxy-authenticate")
-        case 19: return ASCIIBytes.equals(name, lowercased: "proxy-authorization")
-        default: return false
-        }
-    }
-
     /// Fingerprinting fields, and the request id the gateway sets itself.
     static func isRemoved(_ name: UnsafeRawBufferPointer) -> Bool {
         switch name.count {
-        case 6: return ASCIIBytes.equals(name, lowercased: "server")
-        case 12: return ASCIIBytes.equals(name, lowercased: "x-powered-by") || ASCIIBytes.equals(name, lowercased: "x-request-id")
+        case 6: return ASCIICase.equals(name, lowercased: "server")
+        case 12: return ASCIICase.equals(name, lowercased: "x-powered-by") || ASCIICase.equals(name, lowercased: "x-request-id")
         default: return false
         }
     }
@@ -196,10 +181,10 @@ enum ClientHeadWriting {
         head.bytes.withUnsafeReadableBytes { raw in
             for field in head.fields {
                 let name = UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)])
-                guard ASCIIBytes.equals(name, lowercased: "connection") else { continue }
+                guard ASCIICase.equals(name, lowercased: "connection") else { continue }
                 let value = UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)])
-                ASCIIBytes.forEachListElement(value) { token in
-                    if ASCIIBytes.equals(token, lowercased: "close") || ASCIIBytes.equals(token, lowercased: "keep-alive") {
+                FieldValueList.forEachElement(value) { token in
+                    if ASCIICase.equals(token, lowercased: "close") || ASCIICase.equals(token, lowercased: "keep-alive") {
                         return
                     }
                     tokens.append(String(decoding: token, as: UTF8.self).lowercased())

@@ -1,3 +1,4 @@
+import BulwarkHTTP
 import NIOCore
 
 /// The chunked body's own grammar: chunk-size lines and trailer lines.
@@ -81,8 +82,8 @@ extension UpstreamResponseParser {
         line.withUnsafeReadableBytes { raw in
             guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return false }
             let name = UnsafeRawBufferPointer(rebasing: raw[0..<colon])
-            return ASCIIBytes.equals(name, lowercased: "content-length")
-                || ASCIIBytes.equals(name, lowercased: "transfer-encoding")
+            return ASCIICase.equals(name, lowercased: "content-length")
+                || ASCIICase.equals(name, lowercased: "transfer-encoding")
         }
     }
 

@@ -1,3 +1,4 @@
+import BulwarkHTTP
 import NIOCore
 
 /// Reads HTTP/1.x responses from an upstream connection's bytes: heads into
@@ -251,18 +252,18 @@ struct UpstreamResponseParser {
                 fields.append(field)
                 let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd])
                 let value = UnsafeRawBufferPointer(rebasing: raw[valueStart..<valueEnd])
-                if ASCIIBytes.equals(name, lowercased: "content-length") {
+                if ASCIICase.equals(name, lowercased: "content-length") {
                     // One field with one value, as NIO's decoder required.
                     guard contentLength == nil else { throw .badContentLength }
                     contentLength = try parseContentLength(value)
-                } else if ASCIIBytes.equals(name, lowercased: "transfer-encoding") {
+                } else if ASCIICase.equals(name, lowercased: "transfer-encoding") {
                     transferEncoding = true
-                    chunkedLast = ASCIIBytes.lastListElementEquals(value, lowercased: "chunked")
-                } else if ASCIIBytes.equals(name, lowercased: "connection") {
-                    ASCIIBytes.forEachListElement(value) { token in
-                        if ASCIIBytes.equals(token, lowercased: "close") {
+                    chunkedLast = FieldValueList.lastElementEquals(value, lowercased: "chunked")
+                } else if ASCIICase.equals(name, lowercased: "connection") {
+                    FieldValueList.forEachElement(value) { token in
+                        if ASCIICase.equals(token, lowercased: "close") {
                             close = true
-                        } else if ASCIIBytes.equals(token, lowercased: "keep-alive") {
+                        } else if ASCIICase.equals(token, lowercased: "keep-alive") {
                             keepAliveToken = true
                         } else {
                             otherTokens = true
