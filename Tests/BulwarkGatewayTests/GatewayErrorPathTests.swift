@@ -126,6 +126,29 @@ struct GatewayErrorPathTests {
         #expect(next.status == 200)
     }
 
+    /// Upstream responses that a second reader could frame differently: one with both a length
+    /// and chunking is refused (502), and one whose `Connection` header names its length still
+    /// reaches the client framed by that length, with the client's connection fit for the next
+    /// request.
+    @Test func ambiguousUpstreamFramingNeverReachesTheClientUnframed() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let gateway = try await GatewayProcess.start(arguments: ["--upstream", upstream.url])
+        defer { gateway.process.kill() }
+        let ambiguous = try await RawHTTP.get(port: gateway.port, "/ambiguous-length")
+        #expect(ambiguous.status == 502)
+        let named: (Int, String?, String, Int) = try await Blocking.run {
+            let connection = try RawHTTPConnection(port: gateway.port)
+            _ = connection.send("GET /connection-names-length HTTP/1.1\r\nHost: t\r\n\r\n")
+            let first = try connection.readResponse()
+            _ = connection.send("GET /ok HTTP/1.1\r\nHost: t\r\n\r\n")
+            let second = try connection.readResponse()
+            return (first.status, first.header("content-length"), first.bodyText, second.status)
+        }
+        #expect(named.0 == 200 && named.1 == "5" && named.2 == "hello")
+        #expect(named.3 == 200)
+    }
+
     @Test func badConfigExitsNonZeroNamingTheKey() async throws {
         let directory = try TestPaths.temporaryDirectory()
         let cases: [(String, String)] = [

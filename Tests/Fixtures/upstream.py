@@ -7,6 +7,8 @@ Listens on 127.0.0.1 (port from argv[1], 0 = any), prints "PORT <n>" once listen
   GET  /hang            accepts the request and never answers
   GET  /close-mid       promises 100000 bytes, sends 1000, then closes the connection
   GET  /close-early     closes the connection without answering
+  GET  /ambiguous-length  200 with both Content-Length and Transfer-Encoding (a smuggling shape)
+  GET  /connection-names-length  200 "hello" whose Connection header names Content-Length
   POST /early-413       answers 413 at once without reading the body
   GET  /big?n=N         N bytes of 'y'
   *    /status/NNN      answers with status NNN
@@ -120,6 +122,15 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif path == "/close-early":
             self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+        elif path == "/ambiguous-length":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             b"5\r\nhello\r\n0\r\n\r\n")
+            self.wfile.flush()
+            self.close_connection = True
+        elif path == "/connection-names-length":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nConnection: Content-Length\r\nContent-Length: 5\r\n\r\nhello")
+            self.wfile.flush()
             self.close_connection = True
         elif path == "/big":
             n = int(parse_qs(url.query).get("n", ["0"])[0])

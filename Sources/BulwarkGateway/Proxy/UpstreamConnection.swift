@@ -85,8 +85,11 @@ final class UpstreamConnection: ChannelDuplexHandler {
                 }
             }
         } catch {
-            // A response that cannot be read one way only: the exchange sees the connection close.
-            close()
+            // A response that cannot be read one way only: close, keeping the owner, so the
+            // exchange hears of it in `channelInactive` (502 before the head, else a closed client).
+            reusable = false
+            failed = true
+            context.close(promise: nil)
         }
     }
 
