@@ -212,7 +212,7 @@ public final class GatewayService: Service, Sendable {
             routes: routes, upstreams: targets, securityHeaders: .standard,
             forwarded: ForwardedHeadersPolicy(trustedProxies: Set(config.trustedProxies)),
             accessLog: AccessLogger(logger: accessLogger, enabled: config.logging.access),
-            metrics: RequestMetrics(factory: metrics.factory), control: control, logger: logger,
+            metrics: RequestMetrics(exporter: metrics), control: control, logger: logger,
             clientIdleTimeout: config.clientIdleTimeout.timeAmount, maxConnections: config.maxConnections,
             protection: protection.isActive ? protection : nil, tracer: tracer, audit: recorder,
             requestTiming: telemetry.performance.operation("request"))

@@ -1,5 +1,6 @@
 import Metrics
 import Prometheus
+import Synchronization
 
 /// Owns the Prometheus registry behind `/metrics` and the swift-metrics factory that feeds it.
 /// Tests create their own instance; a process bootstraps one globally so every module's
@@ -7,6 +8,7 @@ import Prometheus
 public final class MetricsExporter: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: PrometheusMetricsFactory
+    private let flushers = Mutex<[@Sendable () -> Void]>([])
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -25,8 +27,14 @@ public final class MetricsExporter: Sendable {
         MetricsSystem.bootstrap(factory)
     }
 
+    /// Runs `flush` before every exposition, for recorders that batch their observations.
+    public func beforeExposition(_ flush: @escaping @Sendable () -> Void) {
+        flushers.withLock { $0.append(flush) }
+    }
+
     /// The Prometheus text exposition.
     public func exposition() -> String {
+        for flush in flushers.withLock({ $0 }) { flush() }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16 * 1024)
         registry.emit(into: &buffer)

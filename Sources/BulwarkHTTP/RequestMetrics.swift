@@ -26,9 +26,19 @@ public final class RequestMetrics: Sendable {
 
     private let factory: any MetricsFactory
     private let cache = Mutex<[Key: Handles]>([:])
+    /// Every loop cache made for these metrics, so a scrape can collect what they hold back.
+    private let loopCaches = Mutex<[WeakLoopCache]>([])
 
+    /// Metrics whose loop caches (`LoopCache`) are flushed only by `flushPending()`: call it
+    /// before reading the backend, or use `init(exporter:)`, which does so on every exposition.
     public init(factory: any MetricsFactory) {
         self.factory = factory
+    }
+
+    /// Metrics for `exporter`'s registry; each exposition first collects what loop caches hold.
+    public convenience init(exporter: MetricsExporter) {
+        self.init(factory: exporter.factory)
+        exporter.beforeExposition { [weak self] in self?.flushPending() }
     }
 
     public func handles(for key: Key) -> Handles {
@@ -47,25 +57,81 @@ public final class RequestMetrics: Sendable {
         handles.duration.recordNanoseconds(durationNanoseconds)
     }
 
-    /// A single-threaded front cache for an event loop: no lock after the first hit per label set.
-    public final class LoopCache {
+    /// Sends every loop cache's held-back observations to the shared handles. `MetricsExporter`
+    /// runs this before each exposition when the metrics were made with `init(exporter:)`.
+    public func flushPending() {
+        let caches = loopCaches.withLock { caches in
+            caches.removeAll { $0.cache == nil }
+            return caches.compactMap(\.cache)
+        }
+        for cache in caches { cache.flush() }
+    }
+
+    fileprivate func register(_ cache: LoopCache) {
+        loopCaches.withLock { $0.append(WeakLoopCache(cache: cache)) }
+    }
+
+    /// One event loop's recorder. The shared handles lock (the Prometheus histogram takes a mutex
+    /// per observation), and two loops recording every request met there about ten times a second
+    /// under load: the loser slept in the kernel until woken, which on a busy host can take a
+    /// scheduler tick (4 ms) while its connections wait. So a loop keeps its observations, under a
+    /// lock only it takes (and a scrape, briefly), and hands them over in batches of `batchSize`
+    /// and whenever a scrape asks (`RequestMetrics.flushPending`).
+    public final class LoopCache: Sendable {
+        /// Observations held per label set before they go to the shared handles.
+        public static let batchSize = 256
+
+        /// A class, so a record finds its series with one dictionary lookup and appends in place.
+        private final class Series {
+            let handles: Handles
+            var durations: [Int64] = []
+
+            init(handles: Handles) {
+                self.handles = handles
+                durations.reserveCapacity(LoopCache.batchSize)
+            }
+
+            func send() {
+                guard !durations.isEmpty else { return }
+                handles.requests.increment(by: durations.count)
+                for duration in durations { handles.duration.recordNanoseconds(duration) }
+                durations.removeAll(keepingCapacity: true)
+            }
+        }
+
         private let metrics: RequestMetrics
-        private var local: [Key: Handles] = [:]
+        private let series = Mutex<[Key: Series]>([:])
 
         public init(metrics: RequestMetrics) {
             self.metrics = metrics
+            metrics.register(self)
         }
 
+        deinit { flush() }
+
         public func record(_ key: Key, durationNanoseconds: Int64) {
-            let handles: Handles
-            if let cached = local[key] {
-                handles = cached
-            } else {
-                handles = metrics.handles(for: key)
-                local[key] = handles
+            series.withLock { series in
+                let held: Series
+                if let existing = series[key] {
+                    held = existing
+                } else {
+                    held = Series(handles: metrics.handles(for: key))
+                    series[key] = held
+                }
+                held.durations.append(durationNanoseconds)
+                if held.durations.count >= Self.batchSize { held.send() }
             }
-            handles.requests.increment()
-            handles.duration.recordNanoseconds(durationNanoseconds)
         }
+
+        /// Hands every held observation to the shared handles.
+        public func flush() {
+            series.withLock { series in
+                for held in series.values { held.send() }
+            }
+        }
+    }
+
+    private struct WeakLoopCache {
+        weak var cache: LoopCache?
     }
 }

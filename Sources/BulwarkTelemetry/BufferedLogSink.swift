@@ -12,19 +12,21 @@ import Synchronization
 /// memory or stalling event loops; drops are counted, exported as the
 /// `bulwark_log_dropped_lines_total` counter, and announced by a warning line in the log itself,
 /// at most once per `dropWarningInterval`, so a gap in the log is never silent.
+///
+/// The buffer is split per thread (`shardCount` parts, by `ThreadShardIndex`), so event loops
+/// logging every request never wait on one another's lock. Each thread's lines keep their order;
+/// lines of different threads that reach the same batch are written part by part.
 public final class BufferedLogSink: LogSink {
-    /// What writers touch: one short lock per line.
-    private struct Intake {
-        var buffer: [UInt8] = []
-        var dropped = 0
-        var stopped = false
-        var wakeRequested = false
+    /// One thread's lines. A class per part, padded, so two parts' locks never share a cache line.
+    private final class Intake: Sendable {
+        let lines = Mutex<[UInt8]>([])
+        private let padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     }
 
     /// What the writer side touches; its lock also serialises writers (background thread, flushes,
     /// close) so batches keep their order.
     private struct Output {
-        /// Swapped with the intake buffer on each drain, so neither side allocates per batch.
+        /// Swapped with an intake part's buffer on each drain, so neither side allocates per batch.
         var spare: [UInt8] = []
         var countedDrops = 0
         var announcedDrops = 0
@@ -35,12 +37,20 @@ public final class BufferedLogSink: LogSink {
         var errorCounter: Counter?
     }
 
+    /// Parts of the intake buffer; threads beyond this many share parts.
+    static let shardCount = 8
+
     /// Counter of lines dropped because the buffer was full.
     public static let droppedLinesMetric = "bulwark_log_dropped_lines_total"
     /// Counter of failed writes, opens and renames at the destination.
     public static let writeErrorsMetric = "bulwark_log_write_errors_total"
 
-    private let intake = Mutex(Intake())
+    private let intake: [Intake] = (0..<BufferedLogSink.shardCount).map { _ in Intake() }
+    /// Bytes held across all parts, against `capacity`.
+    private let heldBytes = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
+    private let stopped = Atomic<Bool>(false)
+    private let wakeRequested = Atomic<Bool>(false)
     private let output = Mutex(Output())
     private let wakeup = DispatchSemaphore(value: 0)
     private let destination: any LogDestination
@@ -106,7 +116,7 @@ public final class BufferedLogSink: LogSink {
     }
 
     /// Lines dropped because the buffer was full (or the sink was closed).
-    public var droppedLines: Int { intake.withLock { $0.dropped } }
+    public var droppedLines: Int { dropped.load(ordering: .relaxed) }
 
     /// Failed operations at the destination so far.
     public var writeErrors: Int { output.withLock { $0.writeErrors } }
@@ -117,20 +127,28 @@ public final class BufferedLogSink: LogSink {
     }
 
     public func write(bytes: UnsafeRawBufferPointer) {
-        let wake = intake.withLock { intake -> Bool in
-            if intake.stopped || intake.buffer.count + bytes.count + 1 > capacity {
-                intake.dropped += 1
-                return false
-            }
-            intake.buffer.append(contentsOf: bytes)
-            intake.buffer.append(10)
-            if intake.buffer.count >= batchBytes && !intake.wakeRequested {
-                intake.wakeRequested = true
-                return true
-            }
-            return false
+        let size = bytes.count + 1
+        let held = heldBytes.wrappingAdd(size, ordering: .relaxed).newValue
+        guard held <= capacity else {
+            heldBytes.wrappingSubtract(size, ordering: .relaxed)
+            dropped.wrappingAdd(1, ordering: .relaxed)
+            return
         }
-        if wake { wakeup.signal() }
+        let part = intake[ThreadShardIndex.current % Self.shardCount]
+        // `stopped` is read under the part's lock, which `close` takes after setting it: a line
+        // either makes the final drain or is counted as dropped, never lost unannounced.
+        let taken = part.lines.withLock { lines -> Bool in
+            guard !stopped.load(ordering: .acquiring) else { return false }
+            lines.append(contentsOf: bytes)
+            lines.append(10)
+            return true
+        }
+        guard taken else {
+            heldBytes.wrappingSubtract(size, ordering: .relaxed)
+            dropped.wrappingAdd(1, ordering: .relaxed)
+            return
+        }
+        if held >= batchBytes && !wakeRequested.exchange(true, ordering: .relaxed) { wakeup.signal() }
     }
 
     /// Writes everything buffered so far, on the caller's thread.
@@ -141,7 +159,7 @@ public final class BufferedLogSink: LogSink {
     /// Flushes, announces any unreported drops, closes the destination and stops the writer
     /// thread; later lines are dropped. Safe to call more than once.
     public func close() {
-        intake.withLock { $0.stopped = true }
+        stopped.store(true, ordering: .releasing)
         drain(closing: true)
         wakeup.signal()
     }
@@ -150,25 +168,28 @@ public final class BufferedLogSink: LogSink {
     private func runOnce() -> Bool {
         _ = wakeup.wait(timeout: .now() + interval)
         drain(closing: false)
-        return !intake.withLock { $0.stopped }
+        return !stopped.load(ordering: .acquiring)
     }
 
     private func drain(closing: Bool) {
         output.withLock { output in
             guard !output.closed else { return }
-            var pending = output.spare
-            let dropped = intake.withLock { intake -> Int in
-                intake.wakeRequested = false
-                swap(&intake.buffer, &pending)
-                return intake.dropped
-            }
+            wakeRequested.store(false, ordering: .relaxed)
+            // Drops counted before any part is taken: the warning for them follows every line
+            // accepted before them, never lines that were still waiting elsewhere.
+            let dropsSoFar = dropped.load(ordering: .relaxed)
             var errors = 0
-            if !pending.isEmpty {
-                errors += pending.withUnsafeBytes { destination.write(lines: $0) }
+            for part in intake {
+                var pending = output.spare
+                part.lines.withLock { swap(&$0, &pending) }
+                if !pending.isEmpty {
+                    heldBytes.wrappingSubtract(pending.count, ordering: .relaxed)
+                    errors += pending.withUnsafeBytes { destination.write(lines: $0) }
+                }
+                pending.removeAll(keepingCapacity: true)
+                output.spare = pending
             }
-            pending.removeAll(keepingCapacity: true)
-            output.spare = pending
-            errors += reportDrops(total: dropped, closing: closing, into: &output)
+            errors += reportDrops(total: dropsSoFar, closing: closing, into: &output)
             if errors > 0 {
                 output.writeErrors += errors
                 counter(Self.writeErrorsMetric, &output.errorCounter).increment(by: errors)

@@ -1,4 +1,5 @@
 import BulwarkHTTP
+import Prometheus
 import Testing
 
 @Suite("RequestMetrics")
@@ -37,13 +38,75 @@ struct RequestMetricsTests {
 
     @Test func loopCacheFeedsTheSameCounters() {
         let exporter = MetricsExporter()
-        let metrics = RequestMetrics(factory: exporter.factory)
+        let metrics = RequestMetrics(exporter: exporter)
         let cache = RequestMetrics.LoopCache(metrics: metrics)
         let key = RequestMetrics.Key(method: "GET", route: "/y", status: 201)
         cache.record(key, durationNanoseconds: 10)
         cache.record(key, durationNanoseconds: 10)
         metrics.record(key, durationNanoseconds: 10)
         #expect(exporter.exposition().contains("bulwark_http_requests_total{method=\"GET\",route=\"/y\",status=\"201\"} 3\n"))
+    }
+
+    @Test func loopCacheHoldsObservationsUntilAScrape() {
+        let exporter = MetricsExporter()
+        let metrics = RequestMetrics(exporter: exporter)
+        let cache = RequestMetrics.LoopCache(metrics: metrics)
+        let key = RequestMetrics.Key(method: "GET", route: "/z", status: 200)
+        for _ in 0..<3 { cache.record(key, durationNanoseconds: 2_000_000) }
+        let line = #"bulwark_http_requests_total{method="GET",route="/z",status="200"}"#
+        // Read past the hook: nothing has reached the shared (locked) handles yet.
+        #expect(exporter.registry.emitToString().contains(line + " 0\n"))
+        let text = exporter.exposition()
+        #expect(text.contains(line + " 3\n"), "\(text)")
+        #expect(text.contains(#"bulwark_http_request_duration_seconds_sum{method="GET",route="/z",status="200"} 0.006"# + "\n"))
+        // A second scrape counts nothing twice.
+        #expect(exporter.exposition().contains(line + " 3\n"))
+    }
+
+    @Test func loopCacheSendsFullBatchesWithoutAScrape() {
+        let exporter = MetricsExporter()
+        let metrics = RequestMetrics(exporter: exporter)
+        let cache = RequestMetrics.LoopCache(metrics: metrics)
+        let key = RequestMetrics.Key(method: "GET", route: "/b", status: 200)
+        for _ in 0..<(RequestMetrics.LoopCache.batchSize + 5) { cache.record(key, durationNanoseconds: 1_000) }
+        let line = #"bulwark_http_requests_total{method="GET",route="/b",status="200"}"#
+        #expect(exporter.registry.emitToString().contains(line + " \(RequestMetrics.LoopCache.batchSize)\n"))
+        #expect(exporter.exposition().contains(line + " \(RequestMetrics.LoopCache.batchSize + 5)\n"))
+    }
+
+    @Test func aLoopCacheThatGoesAwayHandsOverWhatItHeld() {
+        let exporter = MetricsExporter()
+        let metrics = RequestMetrics(exporter: exporter)
+        let key = RequestMetrics.Key(method: "PUT", route: "/gone", status: 204)
+        do {
+            let cache = RequestMetrics.LoopCache(metrics: metrics)
+            cache.record(key, durationNanoseconds: 5)
+            cache.record(key, durationNanoseconds: 5)
+        }
+        #expect(exporter.exposition().contains(#"bulwark_http_requests_total{method="PUT",route="/gone",status="204"} 2"# + "\n"))
+    }
+
+    @Test func loopsRecordingConcurrentlyWhileScrapedLoseNothing() async {
+        let exporter = MetricsExporter()
+        let metrics = RequestMetrics(exporter: exporter)
+        let key = RequestMetrics.Key(method: "GET", route: "/c", status: 200)
+        let perLoop = 10_000
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let cache = RequestMetrics.LoopCache(metrics: metrics)
+                    for _ in 0..<perLoop { cache.record(key, durationNanoseconds: 1_000) }
+                    withExtendedLifetime(cache) {}
+                }
+            }
+            group.addTask {
+                for _ in 0..<50 { _ = exporter.exposition() }
+            }
+        }
+        let text = exporter.exposition()
+        #expect(text.contains(#"bulwark_http_requests_total{method="GET",route="/c",status="200"} 40000"# + "\n"), "\(text)")
+        #expect(text.contains(#"bulwark_http_request_duration_seconds_count{method="GET",route="/c",status="200"} 40000"# + "\n"))
+        #expect(text.contains(#"bulwark_http_request_duration_seconds_sum{method="GET",route="/c",status="200"} 0.04"# + "\n"))
     }
 
     @Test func metricNames() {

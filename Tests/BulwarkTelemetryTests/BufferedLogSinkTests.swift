@@ -94,6 +94,41 @@ struct BufferedLogSinkTests {
         #expect(sink.droppedLines == 1)
     }
 
+    @Test func threadsWritingAtOnceLoseNothingAndKeepTheirOwnOrder() {
+        let destination = GatedDestination()
+        destination.release()
+        // A small batch size, so the writer drains while the threads are still writing.
+        let sink = BufferedLogSink(destination: destination, batchBytes: 512, metrics: TestMetrics(), clock: ManualClock())
+        let threads = 12  // more than the intake has parts, so some threads share one
+        let perThread = 2_000
+        let finished = DispatchGroup()
+        for thread in 0..<threads {
+            finished.enter()
+            Thread {
+                for index in 0..<perThread { sink.write(line: "t\(thread)-\(index)") }
+                finished.leave()
+            }.start()
+        }
+        #expect(finished.wait(timeout: .now() + 60) == .success)
+        sink.close()
+        let lines = destination.lines
+        #expect(lines.count == threads * perThread)
+        #expect(sink.droppedLines == 0)
+        var next = [Int](repeating: 0, count: threads)
+        var outOfOrder = 0
+        for line in lines {
+            let parts = line.dropFirst().split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] < threads else {
+                outOfOrder += 1
+                continue
+            }
+            if parts[1] != next[parts[0]] { outOfOrder += 1 }
+            next[parts[0]] = parts[1] + 1
+        }
+        #expect(outOfOrder == 0)
+        #expect(next == [Int](repeating: perThread, count: threads))
+    }
+
     @Test func writeErrorsAreCountedNotFatal() throws {
         let fd = open("/dev/full", O_WRONLY)
         try #require(fd >= 0)
