@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Benchmark
 import BulwarkCore
 @_spi(Benchmarks) import BulwarkGateway
@@ -88,6 +91,43 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             access.log(record)
         }
+    }
+
+    // One request's metrics: through an event loop's cache (held, sent in batches; the batch's
+    // share of the shared histogram is included), and straight to the shared handles.
+    Benchmark("request metrics: loop cache record") { benchmark in
+        let exporter = MetricsExporter()
+        let metrics = RequestMetrics(exporter: exporter)
+        let cache = RequestMetrics.LoopCache(metrics: metrics)
+        let key = RequestMetrics.Key(method: "GET", route: "/api/**", status: 200)
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            cache.record(key, durationNanoseconds: Int64(400_000 + index))
+        }
+    }
+
+    Benchmark("request metrics: shared handles record") { benchmark in
+        let exporter = MetricsExporter()
+        let metrics = RequestMetrics(exporter: exporter)
+        let key = RequestMetrics.Key(method: "GET", route: "/api/**", status: 200)
+        benchmark.startMeasurement()
+        for index in benchmark.scaledIterations {
+            metrics.record(key, durationNanoseconds: Int64(400_000 + index))
+        }
+    }
+
+    // A 300-byte access line into the buffered sink (a writer thread drains it to /dev/null).
+    Benchmark("log sink: buffered write") { benchmark in
+        let fd = open("/dev/null", O_WRONLY)
+        let sink = BufferedLogSink(fileDescriptor: fd, capacity: 64 << 20)
+        let line = [UInt8](repeating: UInt8(ascii: "x"), count: 300)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            line.withUnsafeBytes { sink.write(bytes: $0) }
+        }
+        benchmark.stopMeasurement()
+        sink.close()
+        close(fd)
     }
 }
 
