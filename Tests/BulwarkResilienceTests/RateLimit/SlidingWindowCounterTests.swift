@@ -1,3 +1,4 @@
+import BulwarkTesting
 import Testing
 
 @testable import BulwarkResilience
@@ -63,5 +64,46 @@ struct SlidingWindowCounterTests {
         var state = SlidingWindowCounter.State()
         for _ in 0..<10 { _ = counter.decide(&state, now: 0) }
         #expect(counter.decide(&state, cost: 10, now: 120 * second).remaining == 0)
+    }
+
+    /// The 64-bit path (taken whenever the sizes allow) decides exactly as 128-bit arithmetic
+    /// does: random states around window boundaries, costs and rates, including counts above the
+    /// limit (a state written under another limit) that must fall back to the wide path.
+    @Test(arguments: [
+        RateLimitRate.perSecond(1), .perSecond(7), .perMinute(10), .perMinute(100), .perHour(1000), .perHour(600_000),
+    ])
+    func narrowAndWideArithmeticAgree(rate: RateLimitRate) throws {
+        let counter = try SlidingWindowCounter(rate: rate)
+        #expect(counter.fitsInt64)
+        var rng = SplitMix64(seed: 0x51_1D1E)
+        let window = counter.window
+        let limit = counter.limit
+        for _ in 0..<20_000 {
+            let index = Int64.random(in: 0...1_000, using: &rng)
+            let state = SlidingWindowCounter.State(
+                windowIndex: index,
+                current: UInt32(Int64.random(in: 0...min(limit + 2, Int64(UInt32.max)), using: &rng)),
+                previous: UInt32(Int64.random(in: 0...min(limit + 2, Int64(UInt32.max)), using: &rng)))
+            // Times in the state's window, the next, or later; offsets near both edges.
+            let base = (index + Int64.random(in: -1...3, using: &rng)) * window
+            let offset = Bool.random(using: &rng)
+                ? Int64.random(in: 0..<window, using: &rng) : [0, 1, window - 1].randomElement(using: &rng) ?? 0
+            let now = max(0, base + offset)
+            let cost = Int64.random(in: 0...min(limit + 1, 5), using: &rng)
+            let narrow = counter.evaluate(state, cost: cost, now: now)
+            let wide = counter.evaluateWide(state, cost: cost, now: now)
+            #expect(narrow.decision == wide.decision, "state \(state) now \(now) cost \(cost)")
+            #expect(narrow.state == wide.state)
+        }
+    }
+
+    @Test func limitsTooLargeForSixtyFourBitsTakeTheWidePath() throws {
+        let counter = try SlidingWindowCounter(rate: .perHour(4_000_000_000))
+        #expect(!counter.fitsInt64)
+        var state = SlidingWindowCounter.State()
+        #expect(counter.decide(&state, cost: 4_000_000_000, now: 0).isAllowed)
+        let denied = counter.decide(&state, now: 1)
+        #expect(!denied.isAllowed)
+        #expect(denied.retryAfterNanos > 0)
     }
 }
