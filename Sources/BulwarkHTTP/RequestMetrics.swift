@@ -68,7 +68,10 @@ public final class RequestMetrics: Sendable {
     }
 
     fileprivate func register(_ cache: LoopCache) {
-        loopCaches.withLock { $0.append(WeakLoopCache(cache: cache)) }
+        loopCaches.withLock { caches in
+            caches.removeAll { $0.cache == nil }
+            caches.append(WeakLoopCache(cache: cache))
+        }
     }
 
     /// One event loop's recorder. The shared handles lock (the Prometheus histogram takes a mutex
