@@ -9,6 +9,19 @@ import Testing
 /// every framing case: it is compared with it directly, part by part.
 @Suite("UpstreamRequestEncoder")
 struct UpstreamRequestEncoderTests {
+    /// What `UpstreamRequestEncoder` puts on the wire for `parts`, one encoder for all of them
+    /// (one connection).
+    static func ours(_ parts: [HTTPClientRequestPart]) -> String {
+        var encoder = UpstreamRequestEncoder()
+        var out = ByteBuffer()
+        for part in parts {
+            encoder.encode(part, allocator: ByteBufferAllocator()) { bytes in
+                if case .byteBuffer(var buffer) = bytes { out.writeBuffer(&buffer) }
+            }
+        }
+        return String(buffer: out)
+    }
+
     static func wire(_ handler: any ChannelHandler, _ parts: [HTTPClientRequestPart]) throws -> String {
         let channel = EmbeddedChannel(handler: handler)
         var out = ByteBuffer()
@@ -51,17 +64,17 @@ struct UpstreamRequestEncoderTests {
             .head(head), .body(.byteBuffer(ByteBuffer(string: "hello"))), .body(.byteBuffer(ByteBuffer())),
             .body(.byteBuffer(ByteBuffer(string: String(repeating: "w", count: 300)))), .end(nil),
         ]
-        let ours = try Self.wire(UpstreamRequestEncoder(), parts)
+        let ours = Self.ours(parts)
         let nios = try Self.wire(HTTPRequestEncoder(), parts)
         #expect(ours == nios, "\(head.method) \(head.headers)")
         // A second request on the same connection starts from clean framing state.
         let again = [HTTPClientRequestPart.head(Self.heads[0]), .end(nil)]
-        #expect(try Self.wire(UpstreamRequestEncoder(), parts + again) == (try Self.wire(HTTPRequestEncoder(), parts + again)))
+        #expect(Self.ours(parts + again) == (try Self.wire(HTTPRequestEncoder(), parts + again)))
     }
 
     @Test func trailersEndAChunkedBody() throws {
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/", headers: ["Host": "up"])
         let parts: [HTTPClientRequestPart] = [.head(head), .body(.byteBuffer(ByteBuffer(string: "ab"))), .end(["X-Sum": "1"])]
-        #expect(try Self.wire(UpstreamRequestEncoder(), parts) == (try Self.wire(HTTPRequestEncoder(), parts)))
+        #expect(Self.ours(parts) == (try Self.wire(HTTPRequestEncoder(), parts)))
     }
 }

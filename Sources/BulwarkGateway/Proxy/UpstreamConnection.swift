@@ -1,13 +1,14 @@
 import NIOCore
 import NIOHTTP1
 
-/// Reads responses from an upstream connection's bytes (`UpstreamResponseParser`) and hands each
-/// part to the exchange that currently borrows it. Holds upstream reads while the client cannot take more, which is what keeps memory
-/// bounded when a client reads slowly.
+/// One upstream connection's whole pipeline: writes requests as bytes (`UpstreamRequestEncoder`),
+/// reads responses from the bytes (`UpstreamResponseParser`) and hands each part to the exchange
+/// that currently borrows it. Holds upstream reads while the client cannot take more, which is
+/// what keeps memory bounded when a client reads slowly.
 final class UpstreamConnection: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     let channel: any Channel
     private weak var pool: UpstreamPool?
@@ -19,6 +20,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private(set) var reusable = true
     private var responseKeepAlive = true
     private var parser = UpstreamResponseParser()
+    private var encoder = UpstreamRequestEncoder()
     /// An error (such as a reset) closed the connection: its close is not a body's end.
     private var failed = false
 
@@ -41,8 +43,11 @@ final class UpstreamConnection: ChannelDuplexHandler {
     // MARK: requests out
 
     func write(_ part: HTTPClientRequestPart) {
+        guard let context else { return }
         if case .head(let head) = part { parser.expectResponse(toHEAD: head.method == .HEAD) }
-        context?.write(wrapOutboundOut(part), promise: nil)
+        encoder.encode(part, allocator: context.channel.allocator) { bytes in
+            context.write(wrapOutboundOut(bytes), promise: nil)
+        }
     }
 
     func flush() {

@@ -32,13 +32,6 @@ final class UpstreamPool {
         let future = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(target.connectTimeout)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    // Bulwark's request encoder; responses are read from the bytes by
-                    // `UpstreamConnection` itself (`UpstreamResponseParser`).
-                    try channel.pipeline.syncOperations.addHandler(UpstreamRequestEncoder())
-                }
-            }
             .connect(to: target.address)
         future.assumeIsolated().whenComplete { result in
             switch result {

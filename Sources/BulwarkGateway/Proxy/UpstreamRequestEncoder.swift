@@ -4,41 +4,36 @@ import NIOHTTP1
 /// Serializes requests to an upstream in place of NIOHTTP1's `HTTPRequestEncoder`, with the same
 /// framing rules: it writes the head in one pass into one exactly-sized buffer instead of four
 /// bounds-checked writes per field (together ~4 % of a proxied request's CPU through NIO's
-/// encoder). It sits below the response decoder, which still sees each request part and so still
-/// knows which responses answer a HEAD.
-final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHandler {
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = IOData
-
+/// encoder). `UpstreamConnection` calls it directly rather than through a pipeline handler: the
+/// extra hop (context write, `NIOAny` wrapping and unwrapping) cost ~1 % of a request.
+struct UpstreamRequestEncoder {
     private var chunked = false
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
+    /// Encodes one request part, handing the bytes to `emit` in order.
+    mutating func encode(_ part: HTTPClientRequestPart, allocator: ByteBufferAllocator, emit: (IOData) -> Void) {
+        switch part {
         case .head(var head):
             chunked = Self.frame(&head)
-            var buffer = context.channel.allocator.buffer(capacity: 0)
+            var buffer = allocator.buffer(capacity: 0)
             Self.writeHead(head, into: &buffer)
-            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+            emit(.byteBuffer(buffer))
         case .body(let part):
             guard chunked, part.readableBytes > 0 else {
                 // An empty chunk would end a chunked body: it is written as nothing.
-                context.write(wrapOutboundOut(part), promise: promise)
+                if part.readableBytes > 0 { emit(part) }
                 return
             }
-            var start = context.channel.allocator.buffer(capacity: 18)
+            var start = allocator.buffer(capacity: 18)
             ResponseWriting.writeChunkStart(size: part.readableBytes, into: &start)
-            context.write(wrapOutboundOut(.byteBuffer(start)), promise: nil)
-            context.write(wrapOutboundOut(part), promise: nil)
-            context.write(wrapOutboundOut(.byteBuffer(ProxyHandler.crlf)), promise: promise)
+            emit(.byteBuffer(start))
+            emit(part)
+            emit(.byteBuffer(ProxyHandler.crlf))
         case .end(let trailers):
             if chunked {
-                var last = context.channel.allocator.buffer(capacity: 5)
+                var last = allocator.buffer(capacity: 5)
                 last.writeStaticString("0\r\n")
                 if let trailers { Self.writeFields(trailers, into: &last) } else { last.writeStaticString("\r\n") }
-                context.write(wrapOutboundOut(.byteBuffer(last)), promise: promise)
-            } else if let promise {
-                // Nothing to write; an empty write completes the promise in order.
-                context.write(wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
+                emit(.byteBuffer(last))
             }
             chunked = false
         }
