@@ -148,7 +148,13 @@ public final class BufferedLogSink: LogSink {
             dropped.wrappingAdd(1, ordering: .relaxed)
             return
         }
-        if held >= batchBytes && !wakeRequested.exchange(true, ordering: .relaxed) { wakeup.signal() }
+        // Read before exchanging: until the writer drains, every line finds the flag set, and a
+        // plain load leaves the flag's cache line shared instead of taking it from the other loop.
+        if held >= batchBytes && !wakeRequested.load(ordering: .relaxed)
+            && !wakeRequested.exchange(true, ordering: .relaxed)
+        {
+            wakeup.signal()
+        }
     }
 
     /// Writes everything buffered so far, on the caller's thread.
