@@ -78,8 +78,9 @@ public final class RequestMetrics: Sendable {
     /// per observation), and two loops recording every request met there about ten times a second
     /// under load: the loser slept in the kernel until woken, which on a busy host can take a
     /// scheduler tick (4 ms) while its connections wait. So a loop keeps its observations, under a
-    /// lock only it takes (and a scrape, briefly), and hands them over in batches of `batchSize`
-    /// and whenever a scrape asks (`RequestMetrics.flushPending`).
+    /// lock only it and a scrape take (each just long enough to append or to take the batch), and
+    /// hands them over in batches of `batchSize` and whenever a scrape asks
+    /// (`RequestMetrics.flushPending`).
     public final class LoopCache: Sendable {
         /// Observations held per label set before they go to the shared handles.
         public static let batchSize = 256
@@ -91,14 +92,29 @@ public final class RequestMetrics: Sendable {
 
             init(handles: Handles) {
                 self.handles = handles
-                durations.reserveCapacity(LoopCache.batchSize)
             }
 
+            /// The held observations, leaving room for the next batch only where one filled up
+            /// (a label set seen rarely holds no 2 KB reservation).
+            func take(reserving: Bool) -> Batch? {
+                guard !durations.isEmpty else { return nil }
+                let batch = Batch(handles: handles, durations: durations)
+                durations = []
+                if reserving { durations.reserveCapacity(LoopCache.batchSize) }
+                return batch
+            }
+        }
+
+        /// Observations on their way to the shared handles, which are fed outside the cache's
+        /// lock: feeding them takes the histogram's lock once per observation, and the loop must
+        /// not wait behind a scrape doing that (nor a scrape behind the loop).
+        private struct Batch {
+            let handles: Handles
+            let durations: [Int64]
+
             func send() {
-                guard !durations.isEmpty else { return }
                 handles.requests.increment(by: durations.count)
                 for duration in durations { handles.duration.recordNanoseconds(duration) }
-                durations.removeAll(keepingCapacity: true)
             }
         }
 
@@ -113,7 +129,7 @@ public final class RequestMetrics: Sendable {
         deinit { flush() }
 
         public func record(_ key: Key, durationNanoseconds: Int64) {
-            series.withLock { series in
+            let full = series.withLock { series -> Batch? in
                 let held: Series
                 if let existing = series[key] {
                     held = existing
@@ -122,15 +138,15 @@ public final class RequestMetrics: Sendable {
                     series[key] = held
                 }
                 held.durations.append(durationNanoseconds)
-                if held.durations.count >= Self.batchSize { held.send() }
+                return held.durations.count >= Self.batchSize ? held.take(reserving: true) : nil
             }
+            full?.send()
         }
 
         /// Hands every held observation to the shared handles.
         public func flush() {
-            series.withLock { series in
-                for held in series.values { held.send() }
-            }
+            let batches = series.withLock { series in series.values.compactMap { $0.take(reserving: false) } }
+            for batch in batches { batch.send() }
         }
     }
 

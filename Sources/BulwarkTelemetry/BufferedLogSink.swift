@@ -13,9 +13,10 @@ import Synchronization
 /// `bulwark_log_dropped_lines_total` counter, and announced by a warning line in the log itself,
 /// at most once per `dropWarningInterval`, so a gap in the log is never silent.
 ///
-/// The buffer is split per thread (`shardCount` parts, by `ThreadShardIndex`), so event loops
-/// logging every request never wait on one another's lock. Each thread's lines keep their order;
-/// lines of different threads that reach the same batch are written part by part.
+/// The buffer has `shardCount` parts. Threads that log every request (event loops) ask for a part
+/// of their own (`dedicateIntakePartToCurrentThread()`), so they never wait on one another's lock;
+/// all other threads share part 0, in the order they wrote. Each part keeps its lines' order;
+/// lines of different parts that reach the same batch are written part by part.
 public final class BufferedLogSink: LogSink {
     /// One thread's lines. A class per part, padded, so two parts' locks never share a cache line.
     private final class Intake: Sendable {
@@ -37,8 +38,17 @@ public final class BufferedLogSink: LogSink {
         var errorCounter: Counter?
     }
 
-    /// Parts of the intake buffer; threads beyond this many share parts.
+    /// Parts of the intake buffer: part 0 for threads in general, the rest for dedicated threads
+    /// (shared round robin beyond seven).
     static let shardCount = 8
+
+    /// Gives the calling thread an intake part of its own in every buffered sink. For threads that
+    /// run one sequence of work each and log at a high rate (event loops): their lines then never
+    /// wait for another thread's lock. A Swift task can move between threads, so tasks should log
+    /// from shared threads, where order is kept across them.
+    public static func dedicateIntakePartToCurrentThread() {
+        ThreadShardIndex.dedicate(maxParts: shardCount)
+    }
 
     /// Counter of lines dropped because the buffer was full.
     public static let droppedLinesMetric = "bulwark_log_dropped_lines_total"
@@ -149,7 +159,7 @@ public final class BufferedLogSink: LogSink {
             return
         }
         // Read before exchanging: until the writer drains, every line finds the flag set, and a
-        // plain load leaves the flag's cache line shared instead of taking it from the other loop.
+        // load costs less than an exchange.
         if held >= batchBytes && !wakeRequested.load(ordering: .relaxed)
             && !wakeRequested.exchange(true, ordering: .relaxed)
         {
@@ -186,13 +196,17 @@ public final class BufferedLogSink: LogSink {
             let dropsSoFar = dropped.load(ordering: .relaxed)
             var errors = 0
             for part in intake {
-                var pending = output.spare
+                // Take the spare out first: left referenced in `output`, the part's next append
+                // would copy it.
+                var pending: [UInt8] = []
+                swap(&pending, &output.spare)
                 part.lines.withLock { swap(&$0, &pending) }
                 if !pending.isEmpty {
                     heldBytes.wrappingSubtract(pending.count, ordering: .relaxed)
                     errors += pending.withUnsafeBytes { destination.write(lines: $0) }
                 }
-                pending.removeAll(keepingCapacity: true)
+                // A burst may have grown this buffer far past a batch: do not keep that around.
+                if pending.capacity > 4 * batchBytes { pending = [] } else { pending.removeAll(keepingCapacity: true) }
                 output.spare = pending
             }
             errors += reportDrops(total: dropsSoFar, closing: closing, into: &output)

@@ -2,12 +2,14 @@
     import Glibc
 #elseif canImport(Musl)
     import Musl
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 import Synchronization
 
-/// A small number per thread, handed out in the order threads first ask, so structures shared by
-/// event loops can give each loop a lock of its own: two loops meeting on one lock is what made a
-/// loop sleep until the other was scheduled again (a kernel tick on a busy host).
+/// Which part of a per-thread-split buffer (`BufferedLogSink`) the calling thread uses. Threads
+/// that asked for one (`dedicate(maxParts:)`, event loops) get a part of their own; every other
+/// thread uses part 0, so lines from tasks that hop between pool threads keep their order.
 enum ThreadShardIndex {
     private static let key: pthread_key_t? = {
         var key = pthread_key_t()
@@ -15,13 +17,20 @@ enum ThreadShardIndex {
     }()
     private static let next = Atomic<Int>(0)
 
-    /// This thread's number: 0 for the first thread that asked, 1 for the next, and so on.
-    /// Without thread-specific storage every thread is 0 (correct, only shared).
+    /// This thread's part: 0 unless it was dedicated one.
     static var current: Int {
-        guard let key else { return 0 }
-        if let stored = pthread_getspecific(key) { return Int(bitPattern: stored) - 1 }
-        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        _ = pthread_setspecific(key, UnsafeRawPointer(bitPattern: index + 1))
-        return index
+        guard let key, let stored = pthread_getspecific(key) else { return 0 }
+        return Int(bitPattern: stored)
+    }
+
+    /// Gives the calling thread a part of its own, 1 through `maxParts - 1` in turn (threads
+    /// beyond that share, round robin). Calling it again keeps the thread's part. Returns it.
+    @discardableResult
+    static func dedicate(maxParts: Int) -> Int {
+        guard let key, maxParts > 1 else { return 0 }
+        if let stored = pthread_getspecific(key) { return Int(bitPattern: stored) }
+        let part = 1 + next.wrappingAdd(1, ordering: .relaxed).oldValue % (maxParts - 1)
+        _ = pthread_setspecific(key, UnsafeRawPointer(bitPattern: part))
+        return part
     }
 }

@@ -121,8 +121,9 @@ final class ProxyRuntime: Sendable {
     }
 }
 
-/// State owned by one event loop: its upstream pools, id generator and metric handle cache.
-/// Touched only on that loop, which is what lets the data path run without locks.
+/// State owned by one event loop: its upstream pools, id generator and metrics recorder.
+/// Touched only on that loop, which is what lets the data path run without locks shared between
+/// loops (the metrics recorder's lock is taken by a scrape only).
 final class LoopContext {
     let runtime: ProxyRuntime
     let pools: [UpstreamPool]
@@ -142,6 +143,8 @@ final class LoopContext {
         // One timer per loop instead of an idle handler per connection: the per-connection handler
         // sat on every read and write of the data path.
         self.eventLoop = eventLoop
+        // This loop logs every request: its access records get a log-buffer part of their own.
+        BufferedLogSink.dedicateIntakePartToCurrentThread()
         scheduleSweep()
     }
 

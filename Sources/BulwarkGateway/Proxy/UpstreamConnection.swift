@@ -45,9 +45,13 @@ final class UpstreamConnection: ChannelDuplexHandler {
     func write(_ part: HTTPClientRequestPart) {
         guard let context else { return }
         if case .head(let head) = part { parser.expectResponse(toHEAD: head.method == .HEAD) }
+        // Encode on a copy: a write can call back into this handler (writability changes), and
+        // `self.encoder` must not be held for exclusive access across it.
+        var encoder = self.encoder
         encoder.encode(part, allocator: context.channel.allocator) { bytes in
             context.write(wrapOutboundOut(bytes), promise: nil)
         }
+        self.encoder = encoder
     }
 
     func flush() {

@@ -94,7 +94,30 @@ struct SlidingWindowCounterTests {
             let wide = counter.evaluateWide(state, cost: cost, now: now)
             #expect(narrow.decision == wide.decision, "state \(state) now \(now) cost \(cost)")
             #expect(narrow.state == wide.state)
+            // Both paths share the shortcuts in `rolled` and `remaining`: check those against the
+            // plain formulas (a division to find the window, the weighted sum for what is left).
+            let reference = Self.referenceRolled(counter, state, now: now)
+            #expect(counter.rolled(state, now: now) == reference, "state \(state) now \(now)")
+            let current = reference.current + (narrow.decision.isAllowed ? cost : 0)
+            let used = Int128(reference.previous) * Int128(window - reference.offset) + Int128(current) * Int128(window)
+            let free = Int128(limit) * Int128(window) - used
+            #expect(narrow.decision.remaining == (free <= 0 ? 0 : Int64(free / Int128(window))))
         }
+    }
+
+    /// `rolled` as first written: always a division.
+    static func referenceRolled(
+        _ counter: SlidingWindowCounter, _ state: SlidingWindowCounter.State, now: Int64
+    ) -> (index: Int64, offset: Int64, previous: Int64, current: Int64) {
+        var index = now / counter.window
+        var offset = now - index * counter.window
+        if index < state.windowIndex {
+            index = state.windowIndex
+            offset = 0
+        }
+        if index == state.windowIndex { return (index, offset, Int64(state.previous), Int64(state.current)) }
+        if index == state.windowIndex + 1 { return (index, offset, Int64(state.current), 0) }
+        return (index, offset, 0, 0)
     }
 
     @Test func limitsTooLargeForSixtyFourBitsTakeTheWidePath() throws {
