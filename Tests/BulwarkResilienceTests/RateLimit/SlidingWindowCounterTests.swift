@@ -105,19 +105,21 @@ struct SlidingWindowCounterTests {
         }
     }
 
-    /// `rolled` as first written: always a division.
+    /// What `rolled` must return, stated from the definition: the window is `now / W` (never
+    /// before the state's own), and counts shift by how many windows have passed.
     static func referenceRolled(
         _ counter: SlidingWindowCounter, _ state: SlidingWindowCounter.State, now: Int64
     ) -> (index: Int64, offset: Int64, previous: Int64, current: Int64) {
-        var index = now / counter.window
-        var offset = now - index * counter.window
-        if index < state.windowIndex {
-            index = state.windowIndex
-            offset = 0
+        let window = now / counter.window
+        guard window >= state.windowIndex else {
+            return (state.windowIndex, 0, Int64(state.previous), Int64(state.current))
         }
-        if index == state.windowIndex { return (index, offset, Int64(state.previous), Int64(state.current)) }
-        if index == state.windowIndex + 1 { return (index, offset, Int64(state.current), 0) }
-        return (index, offset, 0, 0)
+        let offset = now % counter.window
+        switch window - state.windowIndex {
+        case 0: return (window, offset, Int64(state.previous), Int64(state.current))
+        case 1: return (window, offset, Int64(state.current), 0)
+        default: return (window, offset, 0, 0)
+        }
     }
 
     @Test func limitsTooLargeForSixtyFourBitsTakeTheWidePath() throws {
