@@ -35,7 +35,15 @@ public final class RawHTTPConnection {
     private(set) public var peerClosed = false
 
     public init(port: Int, timeoutSeconds: Int = 10) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = try Self.connectedSocket(port: port, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// A socket connected to 127.0.0.1:`port`, or an error with nothing left open. Done before
+    /// `self` exists: a class whose initializer throws once it is complete still runs `deinit`,
+    /// and closing the descriptor both here and there closed whatever another thread had opened
+    /// under the same number in between (child processes' pipes failed with EBADF).
+    private static func connectedSocket(port: Int, timeoutSeconds: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -51,6 +59,7 @@ public final class RawHTTPConnection {
             close(fd)
             throw RawError.connectFailed(code)
         }
+        return fd
     }
 
     deinit { close(fd) }
