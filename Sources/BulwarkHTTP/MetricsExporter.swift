@@ -8,7 +8,7 @@ import Synchronization
 public final class MetricsExporter: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: PrometheusMetricsFactory
-    private let flushers = Mutex<[@Sendable () -> Void]>([])
+    private let flushers = Mutex<(nextID: Int, hooks: [(id: Int, flush: @Sendable () -> Bool)])>((0, []))
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -28,13 +28,23 @@ public final class MetricsExporter: Sendable {
     }
 
     /// Runs `flush` before every exposition, for recorders that batch their observations.
-    public func beforeExposition(_ flush: @escaping @Sendable () -> Void) {
-        flushers.withLock { $0.append(flush) }
+    /// `flush` returns false once its recorder is gone, and is then dropped.
+    public func beforeExposition(_ flush: @escaping @Sendable () -> Bool) {
+        flushers.withLock { state in
+            state.hooks.append((state.nextID, flush))
+            state.nextID += 1
+        }
     }
+
+    /// Flush hooks still registered.
+    var flushHookCount: Int { flushers.withLock { $0.hooks.count } }
 
     /// The Prometheus text exposition.
     public func exposition() -> String {
-        for flush in flushers.withLock({ $0 }) { flush() }
+        // Hooks run outside the lock: they take their recorders' locks.
+        let hooks = flushers.withLock { $0.hooks }
+        let gone = Set(hooks.filter { !$0.flush() }.map(\.id))
+        if !gone.isEmpty { flushers.withLock { $0.hooks.removeAll { gone.contains($0.id) } } }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16 * 1024)
         registry.emit(into: &buffer)

@@ -38,7 +38,11 @@ public final class RequestMetrics: Sendable {
     /// Metrics for `exporter`'s registry; each exposition first collects what loop caches hold.
     public convenience init(exporter: MetricsExporter) {
         self.init(factory: exporter.factory)
-        exporter.beforeExposition { [weak self] in self?.flushPending() }
+        exporter.beforeExposition { [weak self] in
+            guard let self else { return false }
+            self.flushPending()
+            return true
+        }
     }
 
     public func handles(for key: Key) -> Handles {

@@ -1,6 +1,7 @@
-import BulwarkHTTP
 import Prometheus
 import Testing
+
+@testable import BulwarkHTTP
 
 @Suite("RequestMetrics")
 struct RequestMetricsTests {
@@ -107,6 +108,16 @@ struct RequestMetricsTests {
         #expect(text.contains(#"bulwark_http_requests_total{method="GET",route="/c",status="200"} 40000"# + "\n"), "\(text)")
         #expect(text.contains(#"bulwark_http_request_duration_seconds_count{method="GET",route="/c",status="200"} 40000"# + "\n"))
         #expect(text.contains(#"bulwark_http_request_duration_seconds_sum{method="GET",route="/c",status="200"} 0.04"# + "\n"))
+    }
+
+    @Test func anExporterForgetsTheHooksOfMetricsThatAreGone() {
+        let exporter = MetricsExporter()
+        let kept = RequestMetrics(exporter: exporter)
+        for _ in 0..<10 { _ = RequestMetrics(exporter: exporter) }
+        #expect(exporter.flushHookCount == 11)
+        _ = exporter.exposition()
+        #expect(exporter.flushHookCount == 1)
+        withExtendedLifetime(kept) {}
     }
 
     @Test func metricNames() {
