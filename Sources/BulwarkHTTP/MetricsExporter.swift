@@ -2,13 +2,20 @@ import Metrics
 import Prometheus
 import Synchronization
 
+/// A recorder that holds observations back (to keep event loops off shared locks) and hands them
+/// to the registry when asked, as `MetricsExporter` does before every exposition.
+public protocol PendingMetrics: AnyObject, Sendable {
+    func flushPending()
+}
+
 /// Owns the Prometheus registry behind `/metrics` and the swift-metrics factory that feeds it.
 /// Tests create their own instance; a process bootstraps one globally so every module's
 /// swift-metrics calls land in the same registry.
 public final class MetricsExporter: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: PrometheusMetricsFactory
-    private let flushers = Mutex<(nextID: Int, hooks: [(id: Int, flush: @Sendable () -> Bool)])>((0, []))
+    /// Held weakly: a recorder that is released is forgotten at the next exposition.
+    private let pending = Mutex<[WeakPendingMetrics]>([])
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -27,24 +34,22 @@ public final class MetricsExporter: Sendable {
         MetricsSystem.bootstrap(factory)
     }
 
-    /// Runs `flush` before every exposition, for recorders that batch their observations.
-    /// `flush` returns false once its recorder is gone, and is then dropped.
-    public func beforeExposition(_ flush: @escaping @Sendable () -> Bool) {
-        flushers.withLock { state in
-            state.hooks.append((state.nextID, flush))
-            state.nextID += 1
-        }
+    /// Flushes `recorder` before every exposition, for as long as it exists.
+    public func flushBeforeExposition(_ recorder: any PendingMetrics) {
+        pending.withLock { $0.append(WeakPendingMetrics(recorder: recorder)) }
     }
 
-    /// Flush hooks still registered.
-    var flushHookCount: Int { flushers.withLock { $0.hooks.count } }
+    /// Recorders registered and not yet seen to be gone.
+    var flushHookCount: Int { pending.withLock { $0.count } }
 
     /// The Prometheus text exposition.
     public func exposition() -> String {
-        // Hooks run outside the lock: they take their recorders' locks.
-        let hooks = flushers.withLock { $0.hooks }
-        let gone = Set(hooks.filter { !$0.flush() }.map(\.id))
-        if !gone.isEmpty { flushers.withLock { $0.hooks.removeAll { gone.contains($0.id) } } }
+        // Flushed outside the lock: they take their own locks.
+        let recorders = pending.withLock { pending in
+            pending.removeAll { $0.recorder == nil }
+            return pending.compactMap(\.recorder)
+        }
+        for recorder in recorders { recorder.flushPending() }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16 * 1024)
         registry.emit(into: &buffer)
@@ -52,4 +57,8 @@ public final class MetricsExporter: Sendable {
     }
 
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+}
+
+private struct WeakPendingMetrics {
+    weak var recorder: (any PendingMetrics)?
 }

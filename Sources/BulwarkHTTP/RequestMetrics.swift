@@ -3,7 +3,7 @@ import Synchronization
 
 /// Request count and latency labelled by method, route pattern and status. Handles are cached per
 /// label set because creating a swift-metrics handle takes the factory's lock and allocates.
-public final class RequestMetrics: Sendable {
+public final class RequestMetrics: PendingMetrics {
     public struct Key: Hashable, Sendable {
         public let method: String
         public let route: String
@@ -38,11 +38,7 @@ public final class RequestMetrics: Sendable {
     /// Metrics for `exporter`'s registry; each exposition first collects what loop caches hold.
     public convenience init(exporter: MetricsExporter) {
         self.init(factory: exporter.factory)
-        exporter.beforeExposition { [weak self] in
-            guard let self else { return false }
-            self.flushPending()
-            return true
-        }
+        exporter.flushBeforeExposition(self)
     }
 
     public func handles(for key: Key) -> Handles {

@@ -57,7 +57,7 @@ enum ClientHeadWriting {
                     // The length is written once, below, from the parsed value: a `Connection`
                     // header naming it must not leave the body unframed, and a repeated or listed
                     // value goes out as one (RFC 9110 §8.6).
-                    if name.count == 14, ASCIICase.equals(name, lowercased: "content-length") { continue }
+                    if ASCIICase.equals(name, lowercased: "content-length") { continue }
                     if !tokens.isEmpty, tokens.contains(where: { ASCIICase.equalsIgnoringCase(name, $0) }) { continue }
                     if !extra.isEmpty, extra.contains(where: { ASCIICase.equalsIgnoringCase(name, $0.0) }) { continue }
                     for (index, header) in securityHeaders.enumerated()
