@@ -97,6 +97,29 @@ struct GatewayRequestVettingTests {
         #expect(!received.contains("pipelined=1"))
     }
 
+    /// Framing the gateway could only pass on changed is refused as it is read: a transfer coding
+    /// other than a lone `chunked`, chunking in HTTP/1.0, a tab after a length. After a request that
+    /// does not keep its connection, what follows is not read as requests.
+    @Test func framingWithOneReadingOnlyIsAccepted() async throws {
+        let upstream = try await UpstreamFixture.start()
+        defer { upstream.process.kill() }
+        let gateway = try await GatewayProcess.start(arguments: ["--upstream", upstream.url])
+        defer { gateway.process.kill() }
+        let port = gateway.port
+        try await Self.expectRefused(
+            port, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", "gzip, chunked")
+        try await Self.expectRefused(port, "POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "chunked in HTTP/1.0")
+        try await Self.expectRefused(port, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\t\r\n\r\nhello", "tab after the length")
+
+        let (first, closed) = try await Self.exchange(
+            port, "GET /echo?first=1 HTTP/1.0\r\n\r\nGET /echo?after-close=1 HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(first.status == 200)
+        #expect(closed)
+        #expect(try await RawHTTP.get(port: port, "/echo?control=2").status == 200)
+        _ = try await upstream.process.waitForLine(containing: "control=2")  // the upstream logs what it receives
+        #expect(!upstream.process.standardOutput.contains("after-close=1"))
+    }
+
     @Test func upgradeRequestsAreAnsweredOverHTTP1AndClosed() async throws {
         let upstream = try await UpstreamFixture.start()
         defer { upstream.process.kill() }

@@ -14,9 +14,6 @@ final class GatewayServer: Sendable {
     private let quiesce: ServerQuiescingHelper
     private let loops: [ObjectIdentifier: NIOLoopBound<LoopContext>]
     private let channel: any Channel
-    /// Undecoded client bytes held per connection. Reads stop while a request waits, so a read or
-    /// two past the largest head (NIO's 80 KiB default) is all an honest client ever leaves here.
-    static let decoderBufferLimit = 1 << 20
 
     private init(
         group: any EventLoopGroup, runtime: ProxyRuntime, quiesce: ServerQuiescingHelper,
@@ -65,14 +62,10 @@ final class GatewayServer: Sendable {
                         return
                     }
                     let sync = channel.pipeline.syncOperations
-                    // Only NIO's request decoder: ProxyHandler serializes responses itself (ResponseWriting;
-                    // every header it writes was validated when parsed or is one of our own values) and
-                    // handles pipelining with its own `pipelined` queue.
-                    // Bounded: after an upgrade request the parser stops consuming, and bytes the
-                    // client keeps sending would otherwise accumulate here.
-                    try sync.addHandler(
-                        ByteToMessageHandler(
-                            HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes), maximumBufferSize: Self.decoderBufferLimit))
+                    // One handler: ProxyHandler reads requests from the bytes (ClientRequestParser),
+                    // serializes responses itself (ResponseWriting; every header it writes was
+                    // validated when parsed or is one of our own values) and handles pipelining with
+                    // its own `pipelined` queue.
                     try sync.addHandler(ProxyHandler(loop: context))
                 }
             }

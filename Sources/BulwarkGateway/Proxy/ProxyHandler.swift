@@ -10,7 +10,8 @@ import NIOHTTP1
 /// backpressure both ways. Upstream events arrive through `ProxyHandler+Upstream.swift`; Bulwark's
 /// own answers are written by `ProxyHandler+Local.swift`.
 final class ProxyHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    /// Client bytes, read into request parts by `parser`.
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = IOData
     /// Responses are serialized here (`ResponseWriting`), not by NIO's encoder.
     typealias OutboundOut = IOData
@@ -19,6 +20,7 @@ final class ProxyHandler: ChannelDuplexHandler {
     var runtime: ProxyRuntime { loop.runtime }
     var context: ChannelHandlerContext?
     var peerAddress = "unknown"
+    var parser = ClientRequestParser()
     var exchange: Exchange?
     /// A `read` we swallowed because the upstream could not take more; replayed when it can.
     var readHeld = false
@@ -71,16 +73,24 @@ final class ProxyHandler: ChannelDuplexHandler {
     // MARK: client → gateway
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
+        var buffer = unwrapInboundIn(data)
+        do {
+            while !closing, !lingering, !closeScheduled, let part = try parser.next(&buffer) {
+                receive(part, context: context)
+            }
+        } catch {
+            requestUnreadable(error)
+            return
+        }
         if lingering || closeScheduled {
             // The answer that ends this connection is out: whatever still arrives, including
             // further pipelined requests, is read and dropped, never sent upstream.
-            if case .body(let buffer) = part {
-                lingeredBytes += buffer.readableBytes
-                if lingeredBytes > Self.lingerBytes { closeClient() }
-            }
-            return
+            lingeredBytes += buffer.readableBytes
+            if lingeredBytes > Self.lingerBytes { closeClient() }
         }
+    }
+
+    private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         // Pipelined requests wait their turn here rather than in NIO's pipelining handler, which
         // would stop and restart reading around every request (an epoll_ctl pair each time).
         if !pipelined.isEmpty || (exchange != nil && part.isHead) {
@@ -344,24 +354,24 @@ final class ProxyHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let parserError = error as? HTTPParserError {
-            // The request could not be parsed: answer once if nothing was sent yet, then close,
-            // because the byte stream can no longer be trusted.
-            if let exchange, exchange.responseStarted {
-                closeClient()
-                return
-            }
-            let code = parserError == .headerOverflow ? ErrorCatalog.headersTooLarge : ErrorCatalog.badRequest
-            let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
-            let requestID = RequestIDPolicy.generate(using: &loop.random)
-            let exchange = self.exchange ?? Exchange(head: head, requestID: requestID, path: "-", clientIP: peerAddress, now: .now(), hasBody: false)
-            abandonUpstream(exchange)
-            self.exchange = exchange
-            exchange.requestComplete = true
-            respondProblem(BulwarkError(code, internalDetail: "\(parserError)"), exchange: exchange, closeConnection: true)
+        closeClient()
+    }
+
+    /// The request could not be parsed: answer once if nothing was sent yet, then close, because
+    /// where the next request starts is no longer known.
+    private func requestUnreadable(_ error: ClientRequestParser.ParseError) {
+        if let exchange, exchange.responseStarted {
+            closeClient()
             return
         }
-        closeClient()
+        let code = error == .headTooLarge ? ErrorCatalog.headersTooLarge : ErrorCatalog.badRequest
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+        let requestID = RequestIDPolicy.generate(using: &loop.random)
+        let exchange = self.exchange ?? Exchange(head: head, requestID: requestID, path: "-", clientIP: peerAddress, now: .now(), hasBody: false)
+        abandonUpstream(exchange)
+        self.exchange = exchange
+        exchange.requestComplete = true
+        respondProblem(BulwarkError(code, error.reason, internalDetail: "unreadable request: \(error)"), exchange: exchange, closeConnection: true)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

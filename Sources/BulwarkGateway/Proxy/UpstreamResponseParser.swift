@@ -42,10 +42,8 @@ struct UpstreamResponseParser {
     static let maximumLineBytes = 4 * 1024
 
     private var state = State.idle
-    /// Bytes of a head, chunk-size line or trailer section split across reads.
-    private var pending: ByteBuffer?
-    /// How much of `pending` has been searched for the terminator already.
-    private var scanned = 0
+    /// Bytes of a head, chunk-size line or trailer line split across reads.
+    private var lines = HTTP1LineReader()
     private var responseToHEAD = false
     private var trailerBytes = 0
 
@@ -53,9 +51,8 @@ struct UpstreamResponseParser {
     mutating func expectResponse(toHEAD: Bool) {
         state = .head
         responseToHEAD = toHEAD
-        pending = nil
+        lines.reset()
         pendingEnd = false
-        scanned = 0
         trailerBytes = 0
     }
 
@@ -102,7 +99,7 @@ struct UpstreamResponseParser {
                 guard let line = try takeThrough(blankLine: false, from: &buffer, limit: Self.maximumLineBytes) else {
                     return nil
                 }
-                let size = try Self.chunkSize(line)
+                guard let size = HTTP1Syntax.chunkSize(line) else { throw .malformedChunk }
                 if size == 0 {
                     state = .trailers
                     trailerBytes = 0
@@ -127,7 +124,7 @@ struct UpstreamResponseParser {
                 trailerBytes += line.readableBytes
                 if trailerBytes > Self.maximumHeadBytes { throw .headTooLarge }
                 if line.readableBytes == 2 { return end() }
-                guard Self.isFieldLine(line), !Self.namesFraming(line) else { throw .malformedHeader }
+                guard HTTP1Syntax.isFieldLine(line), !HTTP1Syntax.namesFraming(line) else { throw .malformedHeader }
             case .untilClose:
                 guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: buffer.readableBytes) else {
                     return nil
@@ -151,43 +148,22 @@ struct UpstreamResponseParser {
     mutating func connectionClosed() -> Bool {
         let ends = state == .untilClose
         state = .idle
-        pending = nil
+        lines.reset()
         return ends
     }
 
     // MARK: framing
 
     /// Everything through the first CRLF (a line), or through the first empty line (a head);
-    /// nil until it has arrived. Bytes of an unfinished line are kept across calls.
+    /// nil until it has arrived.
     private mutating func takeThrough(blankLine: Bool, from buffer: inout ByteBuffer, limit: Int) throws(ParseError)
         -> ByteBuffer?
     {
-        var start = 1
-        if var kept = pending {
-            pending = nil
-            start = max(1, scanned - 3)
-            kept.writeBuffer(&buffer)
-            buffer = kept
+        switch lines.take(throughBlankLine: blankLine, from: &buffer, limit: limit) {
+        case .taken(let bytes): return bytes
+        case .needMore: return nil
+        case .tooLong: throw blankLine ? .headTooLarge : .malformedChunk
         }
-        let end = buffer.withUnsafeReadableBytes { raw -> Int? in
-            var index = start
-            let count = min(raw.count, limit)
-            while index < count {
-                if raw[index] == 10, raw[index - 1] == 13 {
-                    if !blankLine { return index + 1 }
-                    if index == 1 || (index >= 3 && raw[index - 2] == 10 && raw[index - 3] == 13) { return index + 1 }
-                }
-                index += 1
-            }
-            return nil
-        }
-        if let end { return buffer.readSlice(length: end) }
-        if buffer.readableBytes >= limit { throw blankLine ? .headTooLarge : .malformedChunk }
-        if buffer.readableBytes > 0 {
-            scanned = buffer.readableBytes
-            pending = buffer.readSlice(length: buffer.readableBytes)
-        }
-        return nil
     }
 
     // MARK: heads
@@ -197,7 +173,7 @@ struct UpstreamResponseParser {
             // "HTTP/1.x NNN[ reason]\r\n"
             guard raw.count >= 14, raw[0] == 72, raw[1] == 84, raw[2] == 84, raw[3] == 80, raw[4] == 47, raw[5] == 49,
                 raw[6] == 46, raw[7] == 48 || raw[7] == 49, raw[8] == 32,
-                isDigit(raw[9]), isDigit(raw[10]), isDigit(raw[11])
+                HTTP1Syntax.isDigit(raw[9]), HTTP1Syntax.isDigit(raw[10]), HTTP1Syntax.isDigit(raw[11])
             else { throw .malformedStatusLine }
             let minor = Int(raw[7] &- 48)
             let status = Int(raw[9] &- 48) * 100 + Int(raw[10] &- 48) * 10 + Int(raw[11] &- 48)
@@ -208,7 +184,7 @@ struct UpstreamResponseParser {
                 index += 1
                 reasonStart = index
                 while index < raw.count, raw[index] != 13 {
-                    guard isFieldValueByte(raw[index]) else { throw .malformedStatusLine }
+                    guard HTTP1Syntax.isFieldValueByte(raw[index]) else { throw .malformedStatusLine }
                     index += 1
                 }
             }
@@ -231,7 +207,7 @@ struct UpstreamResponseParser {
                     break
                 }
                 let nameStart = index
-                while index < raw.count, isTokenByte(raw[index]) { index += 1 }
+                while index < raw.count, HTTP1Syntax.isTokenByte(raw[index]) { index += 1 }
                 guard index > nameStart, index < raw.count, raw[index] == 58 else { throw .malformedHeader }
                 let nameEnd = index
                 index += 1
@@ -240,7 +216,7 @@ struct UpstreamResponseParser {
                 var valueEnd = index
                 while index < raw.count, raw[index] != 13 {
                     let byte = raw[index]
-                    guard isFieldValueByte(byte) else { throw .malformedHeader }
+                    guard HTTP1Syntax.isFieldValueByte(byte) else { throw .malformedHeader }
                     index += 1
                     if byte != 32 && byte != 9 { valueEnd = index }
                 }
@@ -255,7 +231,8 @@ struct UpstreamResponseParser {
                 if ASCIICase.equals(name, lowercased: "content-length") {
                     // One field with one value, as NIO's decoder required.
                     guard contentLength == nil else { throw .badContentLength }
-                    contentLength = try parseContentLength(value)
+                    guard let length = HTTP1Syntax.contentLength(value) else { throw .badContentLength }
+                    contentLength = length
                 } else if ASCIICase.equals(name, lowercased: "transfer-encoding") {
                     transferEncoding = true
                     chunkedLast = FieldValueList.lastElementEquals(value, lowercased: "chunked")
@@ -290,40 +267,5 @@ struct UpstreamResponseParser {
                 minorVersion: minor, fields: fields, keepAlive: keepAlive, body: body, contentLength: contentLength,
                 hasTransferEncoding: transferEncoding, hasConnectionTokens: otherTokens)
         }
-    }
-
-    /// `1*DIGIT` (at most 18 digits, so it cannot overflow).
-    static func parseContentLength(_ value: UnsafeRawBufferPointer) throws(ParseError) -> Int {
-        guard !value.isEmpty, value.count <= 18 else { throw .badContentLength }
-        var length = 0
-        for byte in value {
-            guard isDigit(byte) else { throw .badContentLength }
-            length = length * 10 + Int(byte &- 48)
-        }
-        return length
-    }
-
-    @inline(__always)
-    static func isDigit(_ byte: UInt8) -> Bool { byte &- 48 < 10 }
-
-    /// RFC 9110 `tchar`.
-    @inline(__always)
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// Visible characters, space, tab and obs-text; no other control characters.
-    @inline(__always)
-    static func isFieldValueByte(_ byte: UInt8) -> Bool {
-        byte == 9 || (byte >= 32 && byte != 127)
     }
 }

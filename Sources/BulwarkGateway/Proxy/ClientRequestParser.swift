@@ -1,0 +1,175 @@
+import BulwarkHTTP
+import NIOCore
+import NIOHTTP1
+
+/// Reads HTTP/1.x requests from a client connection's bytes, in place of NIO's
+/// `HTTPRequestDecoder` and the `ByteToMessageHandler` around it: the same request parts, without
+/// the extra pipeline hop per part. Strict where leniency would let a request be read two ways by
+/// the gateway and its upstream: CRLF line ends only, no obs-fold, header names of token
+/// characters with nothing between name and colon, no control characters in values, one
+/// `Content-Length` field with one value, `Transfer-Encoding` only as a single `chunked` in
+/// HTTP/1.1 and never together with `Content-Length`. Methods are the ones NIO's parser knows.
+/// Whatever this parser accepts, NIO's decoder reads the same way (checked by differential tests).
+struct ClientRequestParser {
+    enum ParseError: Error, Equatable {
+        case headTooLarge
+        case malformedRequestLine
+        /// Neither a path (origin-form) nor `*`; CONNECT's authority-form aside.
+        case targetNotOriginForm
+        case unknownMethod
+        case unsupportedVersion
+        case malformedHeader
+        case badContentLength
+        case lengthAndChunking
+        case unsupportedTransferEncoding
+        case malformedChunk
+    }
+
+    private enum State: Equatable {
+        case head
+        case length(Int)
+        case chunkSize
+        case chunkData(Int)
+        case chunkDataEnd
+        case trailers
+        /// After the last request a connection carries (CONNECT, an upgrade, no keep-alive):
+        /// nothing more is read as HTTP, as NIO's decoder stops there too.
+        case stopped
+    }
+
+    /// NIO's default limit for a request head.
+    static let maximumHeadBytes = 80 * 1024
+    static let maximumLineBytes = 4 * 1024
+    /// Empty lines tolerated before a request line (RFC 9112 §2.2: at least one, e.g. after a body).
+    static let maximumEmptyLines = 16
+
+    private var state = State.head
+    private var lines = HTTP1LineReader()
+    /// Set when a head or the last body bytes completed a request: the next call says `.end`.
+    private var pendingEnd = false
+    private var stopAfterEnd = false
+    private var emptyLines = 0
+    private var trailerBytes = 0
+    private var trailers: [(String, String)] = []
+
+    /// True once the connection carries no more requests; later bytes are discarded.
+    var isStopped: Bool { state == .stopped }
+
+    /// The next request part from `buffer` (consuming what it reads), or nil once more bytes are
+    /// needed. After an error the connection's byte stream can no longer be trusted.
+    mutating func next(_ buffer: inout ByteBuffer) throws(ParseError) -> HTTPServerRequestPart? {
+        while true {
+            if pendingEnd { return end() }
+            switch state {
+            case .stopped:
+                buffer.moveReaderIndex(to: buffer.writerIndex)
+                return nil
+            case .head:
+                guard let bytes = try takeThrough(blankLine: true, from: &buffer, limit: Self.maximumHeadBytes) else {
+                    return nil
+                }
+                if bytes.readableBytes == 2 {
+                    emptyLines += 1
+                    if emptyLines > Self.maximumEmptyLines { throw .malformedRequestLine }
+                    continue
+                }
+                emptyLines = 0
+                let parsed = try Self.parseHead(bytes)
+                stopAfterEnd = parsed.lastOnConnection
+                switch parsed.body {
+                case .none: pendingEnd = true
+                case .length(let count): if count == 0 { pendingEnd = true } else { state = .length(count) }
+                case .chunked: state = .chunkSize
+                }
+                return .head(parsed.head)
+            case .length(let remaining):
+                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))
+                else { return nil }
+                let left = remaining - slice.readableBytes
+                if left == 0 { pendingEnd = true } else { state = .length(left) }
+                return .body(slice)
+            case .chunkSize:
+                guard let line = try takeThrough(blankLine: false, from: &buffer, limit: Self.maximumLineBytes) else {
+                    return nil
+                }
+                guard let size = HTTP1Syntax.chunkSize(line) else { throw .malformedChunk }
+                if size == 0 {
+                    state = .trailers
+                    trailerBytes = 0
+                } else {
+                    state = .chunkData(size)
+                }
+            case .chunkData(let remaining):
+                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))
+                else { return nil }
+                let left = remaining - slice.readableBytes
+                state = left == 0 ? .chunkDataEnd : .chunkData(left)
+                return .body(slice)
+            case .chunkDataEnd:
+                // Exactly CRLF after the chunk's data.
+                guard try takeThrough(blankLine: false, from: &buffer, limit: 2) != nil else { return nil }
+                state = .chunkSize
+            case .trailers:
+                guard let line = try takeThrough(blankLine: false, from: &buffer, limit: Self.maximumLineBytes) else {
+                    return nil
+                }
+                trailerBytes += line.readableBytes
+                if trailerBytes > Self.maximumHeadBytes { throw .headTooLarge }
+                if line.readableBytes == 2 { return end() }
+                guard HTTP1Syntax.isFieldLine(line), !HTTP1Syntax.namesFraming(line) else { throw .malformedHeader }
+                trailers.append(Self.trailerField(line))
+            }
+        }
+    }
+
+    private mutating func end() -> HTTPServerRequestPart {
+        pendingEnd = false
+        state = stopAfterEnd ? .stopped : .head
+        guard !trailers.isEmpty else { return .end(nil) }
+        defer { trailers = [] }
+        return .end(HTTPHeaders(trailers))
+    }
+
+    private mutating func takeThrough(blankLine: Bool, from buffer: inout ByteBuffer, limit: Int) throws(ParseError)
+        -> ByteBuffer?
+    {
+        switch lines.take(throughBlankLine: blankLine, from: &buffer, limit: limit) {
+        case .taken(let bytes): return bytes
+        case .needMore: return nil
+        case .tooLong: throw blankLine ? .headTooLarge : .malformedChunk
+        }
+    }
+
+    private static func trailerField(_ line: ByteBuffer) -> (String, String) {
+        line.withUnsafeReadableBytes { raw in
+            let count = raw.count - 2
+            let colon = raw.firstIndex(of: UInt8(ascii: ":")) ?? count
+            var start = colon + 1
+            var end = count
+            while start < end, raw[start] == 32 || raw[start] == 9 { start += 1 }
+            while end > start, raw[end - 1] == 32 || raw[end - 1] == 9 { end -= 1 }
+            return (
+                String(decoding: raw[0..<colon], as: UTF8.self), String(decoding: raw[start..<end], as: UTF8.self)
+            )
+        }
+    }
+}
+
+extension ClientRequestParser.ParseError {
+    /// What the client is told (problem+json `detail`).
+    var reason: String {
+        switch self {
+        case .headTooLarge: "The request head is larger than 80 KiB."
+        case .malformedRequestLine: "The request line must be 'METHOD /target HTTP/1.1', ending in CRLF."
+        case .targetNotOriginForm: "The request target must be a path starting with a single '/' (origin-form)."
+        case .unknownMethod: "The request method is not one this gateway accepts."
+        case .unsupportedVersion: "Only HTTP/1.0 and HTTP/1.1 are accepted."
+        case .malformedHeader:
+            "A header line is malformed: it must be a token name, a colon and a value without control characters, ending in CRLF."
+        case .badContentLength: "Content-Length must appear once, as a non-negative decimal number."
+        case .lengthAndChunking: "A request must not carry both Content-Length and Transfer-Encoding."
+        case .unsupportedTransferEncoding: "Transfer-Encoding must be 'chunked' alone, in an HTTP/1.1 request."
+        case .malformedChunk: "The chunked request body is malformed."
+        }
+    }
+}

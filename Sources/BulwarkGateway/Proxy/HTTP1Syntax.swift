@@ -1,0 +1,184 @@
+import BulwarkHTTP
+import NIOCore
+
+/// HTTP/1.1 grammar shared by the gateway's two parsers (client requests, upstream responses),
+/// strict where leniency would let a message be read two ways: no optional whitespace where
+/// RFC 9112 tolerates it but NIO's parser does not, no control characters in values.
+enum HTTP1Syntax {
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte &- 48 < 10 }
+
+    /// RFC 9110 `tchar`.
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Visible characters, space, tab and obs-text; no other control characters.
+    @inline(__always)
+    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == 9 || (byte >= 32 && byte != 127)
+    }
+
+    /// Tab, space and visible ASCII: what a quoted chunk-extension value may hold.
+    @inline(__always)
+    static func isQuotedTextByte(_ byte: UInt8) -> Bool {
+        byte == 9 || (byte >= 32 && byte < 127)
+    }
+
+    /// `1*DIGIT` (at most 18 digits, so it cannot overflow); nil when it is anything else.
+    static func contentLength(_ value: UnsafeRawBufferPointer) -> Int? {
+        guard !value.isEmpty, value.count <= 18 else { return nil }
+        var length = 0
+        for byte in value {
+            guard isDigit(byte) else { return nil }
+            length = length * 10 + Int(byte &- 48)
+        }
+        return length
+    }
+
+    /// The size on a chunk-size line: `1*HEXDIG *( ";" token [ "=" ( token / quoted-string ) ] ) CRLF`,
+    /// without the optional whitespace RFC 9112 tolerates (as NIO's parser); extensions are
+    /// checked, then ignored. Nil when the line is malformed.
+    static func chunkSize(_ line: ByteBuffer) -> Int? {
+        line.withUnsafeReadableBytes { raw -> Int? in
+            let count = raw.count - 2  // the line ends in CRLF
+            var size = 0
+            var index = 0
+            while index < count {
+                let byte = raw[index]
+                let value: Int
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte &- 48)
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte &- 87)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte &- 55)
+                default: value = -1
+                }
+                if value < 0 { break }
+                guard index < 15 else { return nil }
+                size = size << 4 | value
+                index += 1
+            }
+            guard index > 0 else { return nil }
+            while index < count {
+                guard raw[index] == UInt8(ascii: ";") else { return nil }
+                index += 1
+                let nameStart = index
+                while index < count, isTokenByte(raw[index]) { index += 1 }
+                guard index > nameStart else { return nil }
+                guard index < count, raw[index] == UInt8(ascii: "=") else { continue }
+                index += 1
+                if index < count, raw[index] == UInt8(ascii: "\"") {
+                    index += 1
+                    var closed = false
+                    while index < count {
+                        let byte = raw[index]
+                        index += 1
+                        if byte == UInt8(ascii: "\"") {
+                            closed = true
+                            break
+                        }
+                        if byte == UInt8(ascii: "\\") {
+                            guard index < count, isQuotedTextByte(raw[index]) else { return nil }
+                            index += 1
+                        } else {
+                            guard isQuotedTextByte(byte) else { return nil }
+                        }
+                    }
+                    guard closed else { return nil }
+                } else {
+                    let valueStart = index
+                    while index < count, isTokenByte(raw[index]) { index += 1 }
+                    guard index > valueStart else { return nil }
+                }
+            }
+            return size
+        }
+    }
+
+    /// `token ":" OWS field-value OWS CRLF`: a trailer line as strict as a header line.
+    static func isFieldLine(_ line: ByteBuffer) -> Bool {
+        line.withUnsafeReadableBytes { raw in
+            let count = raw.count - 2  // the line ends in CRLF
+            var index = 0
+            while index < count, isTokenByte(raw[index]) { index += 1 }
+            guard index > 0, index < count, raw[index] == UInt8(ascii: ":") else { return false }
+            index += 1
+            while index < count {
+                guard isFieldValueByte(raw[index]) else { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    /// A trailer may not carry framing fields (RFC 9110 §6.5.1); NIO's parser refuses them too.
+    static func namesFraming(_ line: ByteBuffer) -> Bool {
+        line.withUnsafeReadableBytes { raw in
+            guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return false }
+            let name = UnsafeRawBufferPointer(rebasing: raw[0..<colon])
+            return ASCIICase.equals(name, lowercased: "content-length")
+                || ASCIICase.equals(name, lowercased: "transfer-encoding")
+        }
+    }
+}
+
+/// Collects a line (through CRLF) or a head (through the blank line) that may arrive split across
+/// reads, keeping what it has searched so a byte is scanned once however the bytes are cut.
+struct HTTP1LineReader {
+    enum Result {
+        case taken(ByteBuffer)
+        case needMore
+        /// `limit` bytes arrived without the terminator.
+        case tooLong
+    }
+
+    private var pending: ByteBuffer?
+    /// How much of `pending` has been searched for the terminator already.
+    private var scanned = 0
+
+    mutating func reset() {
+        pending = nil
+        scanned = 0
+    }
+
+    /// Everything through the first CRLF (`blankLine` false), or through the first empty line;
+    /// bytes of an unfinished line are kept for the next call.
+    mutating func take(throughBlankLine blankLine: Bool, from buffer: inout ByteBuffer, limit: Int) -> Result {
+        var start = 1
+        if var kept = pending {
+            pending = nil
+            start = max(1, scanned - 3)
+            kept.writeBuffer(&buffer)
+            buffer = kept
+        }
+        let end = buffer.withUnsafeReadableBytes { raw -> Int? in
+            var index = start
+            let count = min(raw.count, limit)
+            while index < count {
+                if raw[index] == 10, raw[index - 1] == 13 {
+                    if !blankLine { return index + 1 }
+                    if index == 1 || (index >= 3 && raw[index - 2] == 10 && raw[index - 3] == 13) { return index + 1 }
+                }
+                index += 1
+            }
+            return nil
+        }
+        if let end, let taken = buffer.readSlice(length: end) { return .taken(taken) }
+        if buffer.readableBytes >= limit { return .tooLong }
+        if buffer.readableBytes > 0 {
+            scanned = buffer.readableBytes
+            pending = buffer.readSlice(length: buffer.readableBytes)
+        }
+        return .needMore
+    }
+}
