@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "BulwarkGateway", package: "Bulwark"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/HotPaths",

@@ -25,4 +25,12 @@ public enum BenchmarkHooks {
             head, version: .http1_1, requestID: facts.requestID, securityHeaders: security, close: false, into: &buffer)
         return buffer
     }
+
+    /// A client request head read from its bytes, as the gateway's client connections read it.
+    public static func parseRequest(_ bytes: ByteBuffer) -> HTTPRequestHead? {
+        var parser = ClientRequestParser()
+        var buffer = bytes
+        guard case .head(let head, _) = try? parser.next(&buffer) else { return nil }
+        return head
+    }
 }

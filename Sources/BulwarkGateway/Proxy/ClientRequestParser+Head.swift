@@ -13,6 +13,8 @@ enum RequestBodyFraming: Equatable {
 struct ParsedRequestHead {
     var head: HTTPRequestHead
     var body: RequestBodyFraming
+    /// Whether the client keeps the connection for another request, decided as NIO's parser does.
+    var keepAlive: Bool
     /// Nothing after this request is read as HTTP, as with NIO's decoder: CONNECT, an upgrade
     /// request (`Connection: upgrade` with `Upgrade`), or a request that does not keep the
     /// connection alive (the gateway closes it after the answer).
@@ -91,16 +93,12 @@ extension ClientRequestParser {
                 case 17 where ASCIICase.equals(name, lowercased: "transfer-encoding"):
                     transferEncodings += 1
                     chunked = !tabAfterValue && ASCIICase.equals(value, lowercased: "chunked")
-                case 10 where ASCIICase.equals(name, lowercased: "connection"):
-                    FieldValueList.forEachElement(value) { token in
-                        if ASCIICase.equals(token, lowercased: "close") {
-                            connectionClose = true
-                        } else if ASCIICase.equals(token, lowercased: "keep-alive") {
-                            connectionKeepAlive = true
-                        } else if ASCIICase.equals(token, lowercased: "upgrade") {
-                            connectionUpgrade = true
-                        }
-                    }
+                case 10 where ASCIICase.equals(name, lowercased: "connection"),
+                    16 where ASCIICase.equals(name, lowercased: "proxy-connection"):
+                    // With its trailing whitespace: a tab after the last option matters.
+                    connectionOptions(
+                        UnsafeRawBufferPointer(rebasing: raw[valueStart..<index - 2]), close: &connectionClose,
+                        keepAlive: &connectionKeepAlive, upgrade: &connectionUpgrade)
                 case 7 where ASCIICase.equals(name, lowercased: "upgrade"):
                     hasUpgrade = true
                 default:
@@ -123,12 +121,38 @@ extension ClientRequestParser {
             let uri = String(decoding: target, as: UTF8.self)
             let head = HTTPRequestHead(
                 version: HTTPVersion(major: 1, minor: minor), method: method, uri: uri, headers: HTTPHeaders(fields))
+            // NIO's parser: HTTP/1.1 persists unless `close` is named, HTTP/1.0 only if `keep-alive` is.
+            let keepAlive = minor == 1 ? !connectionClose : connectionKeepAlive
             if method == .CONNECT {
                 // Authority-form and a tunnel after the head: no body is read as HTTP.
-                return ParsedRequestHead(head: head, body: .none, lastOnConnection: true)
+                return ParsedRequestHead(head: head, body: .none, keepAlive: keepAlive, lastOnConnection: true)
             }
-            let keepAlive = minor == 1 ? !connectionClose : connectionKeepAlive && !connectionClose
-            return ParsedRequestHead(head: head, body: body, lastOnConnection: !keepAlive || (connectionUpgrade && hasUpgrade))
+            return ParsedRequestHead(
+                head: head, body: body, keepAlive: keepAlive, lastOnConnection: !keepAlive || (connectionUpgrade && hasUpgrade))
+        }
+    }
+
+    /// The connection options NIO's parser recognizes in a `Connection` or `Proxy-Connection`
+    /// value: `close`, `keep-alive` and `upgrade`, in any case, each followed by nothing but spaces
+    /// up to a comma or the end (a tab or anything else makes the element unrecognized).
+    static func connectionOptions(_ value: UnsafeRawBufferPointer, close: inout Bool, keepAlive: inout Bool, upgrade: inout Bool) {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+            var first = start
+            while first < end, value[first] == 32 || value[first] == 9 { first += 1 }
+            var last = end
+            while last > first, value[last - 1] == 32 { last -= 1 }
+            let element = UnsafeRawBufferPointer(rebasing: value[first..<last])
+            if ASCIICase.equals(element, lowercased: "close") {
+                close = true
+            } else if ASCIICase.equals(element, lowercased: "keep-alive") {
+                keepAlive = true
+            } else if ASCIICase.equals(element, lowercased: "upgrade") {
+                upgrade = true
+            }
+            start = end + 1
         }
     }
 

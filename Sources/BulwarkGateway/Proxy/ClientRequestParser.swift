@@ -11,6 +11,22 @@ import NIOHTTP1
 /// HTTP/1.1 and never together with `Content-Length`. Methods are the ones NIO's parser knows.
 /// Whatever this parser accepts, NIO's decoder reads the same way (checked by differential tests).
 struct ClientRequestParser {
+    /// A request part as NIO's decoder would produce it. A head says whether the connection
+    /// carries another request after it (`keepAlive`): false after CONNECT, an upgrade request, or
+    /// one that does not persist by NIO's parser's rules, which also heed `Proxy-Connection`
+    /// (NIO's `HTTPHeaders.isKeepAlive` does not). The parser reads nothing after such a request,
+    /// so the gateway must close once it is answered.
+    enum Part: Equatable {
+        case head(HTTPRequestHead, keepAlive: Bool)
+        case body(ByteBuffer)
+        case end(HTTPHeaders?)
+
+        var isHead: Bool {
+            if case .head = self { return true }
+            return false
+        }
+    }
+
     enum ParseError: Error, Equatable {
         case headTooLarge
         case malformedRequestLine
@@ -50,6 +66,7 @@ struct ClientRequestParser {
     private var stopAfterEnd = false
     private var emptyLines = 0
     private var trailerBytes = 0
+    private var headBytes = 0
     private var trailers: [(String, String)] = []
 
     /// True once the connection carries no more requests; later bytes are discarded.
@@ -57,7 +74,7 @@ struct ClientRequestParser {
 
     /// The next request part from `buffer` (consuming what it reads), or nil once more bytes are
     /// needed. After an error the connection's byte stream can no longer be trusted.
-    mutating func next(_ buffer: inout ByteBuffer) throws(ParseError) -> HTTPServerRequestPart? {
+    mutating func next(_ buffer: inout ByteBuffer) throws(ParseError) -> Part? {
         while true {
             if pendingEnd { return end() }
             switch state {
@@ -74,6 +91,7 @@ struct ClientRequestParser {
                     continue
                 }
                 emptyLines = 0
+                headBytes = bytes.readableBytes
                 let parsed = try Self.parseHead(bytes)
                 stopAfterEnd = parsed.lastOnConnection
                 switch parsed.body {
@@ -81,7 +99,7 @@ struct ClientRequestParser {
                 case .length(let count): if count == 0 { pendingEnd = true } else { state = .length(count) }
                 case .chunked: state = .chunkSize
                 }
-                return .head(parsed.head)
+                return .head(parsed.head, keepAlive: !parsed.lastOnConnection)
             case .length(let remaining):
                 guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))
                 else { return nil }
@@ -95,7 +113,8 @@ struct ClientRequestParser {
                 guard let size = HTTP1Syntax.chunkSize(line) else { throw .malformedChunk }
                 if size == 0 {
                     state = .trailers
-                    trailerBytes = 0
+                    // One budget for the head and the trailers, as NIO's decoder counts them.
+                    trailerBytes = headBytes
                 } else {
                     state = .chunkData(size)
                 }
@@ -117,12 +136,16 @@ struct ClientRequestParser {
                 if trailerBytes > Self.maximumHeadBytes { throw .headTooLarge }
                 if line.readableBytes == 2 { return end() }
                 guard HTTP1Syntax.isFieldLine(line), !HTTP1Syntax.namesFraming(line) else { throw .malformedHeader }
-                trailers.append(Self.trailerField(line))
+                let field = Self.trailerField(line)
+                // Connection control belongs in the head (RFC 9110 §6.5.1); NIO's parser would act
+                // on it here, after the head already said whether the connection persists.
+                guard !Self.controlsConnection(field.0) else { throw .malformedHeader }
+                trailers.append(field)
             }
         }
     }
 
-    private mutating func end() -> HTTPServerRequestPart {
+    private mutating func end() -> Part {
         pendingEnd = false
         state = stopAfterEnd ? .stopped : .head
         guard !trailers.isEmpty else { return .end(nil) }
@@ -138,6 +161,11 @@ struct ClientRequestParser {
         case .needMore: return nil
         case .tooLong: throw blankLine ? .headTooLarge : .malformedChunk
         }
+    }
+
+    private static func controlsConnection(_ name: String) -> Bool {
+        ASCIICase.equals(name, lowercased: "connection") || ASCIICase.equals(name, lowercased: "proxy-connection")
+            || ASCIICase.equals(name, lowercased: "upgrade") || ASCIICase.equals(name, lowercased: "keep-alive")
     }
 
     private static func trailerField(_ line: ByteBuffer) -> (String, String) {

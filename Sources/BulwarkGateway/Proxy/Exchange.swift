@@ -85,7 +85,11 @@ final class Exchange {
     /// measured from here.
     var lastActivity: NIODeadline
 
-    init(head: HTTPRequestHead, requestID: String, path: String, clientIP: String, now: NIODeadline, hasBody: Bool) {
+    /// `keepAlive`: the parser's decision; nil reads it from the head's `Connection` header.
+    init(
+        head: HTTPRequestHead, requestID: String, path: String, clientIP: String, now: NIODeadline, hasBody: Bool,
+        keepAlive: Bool? = nil
+    ) {
         self.head = head
         self.requestID = requestID
         self.path = path
@@ -93,7 +97,7 @@ final class Exchange {
         self.clientKey = ClientKey.of(clientIP)
         self.started = now
         self.lastActivity = now
-        self.keepAlive = head.isKeepAlive
+        self.keepAlive = keepAlive ?? head.isKeepAlive
         self.hasBody = hasBody
     }
 

@@ -33,7 +33,7 @@ final class ProxyHandler: ChannelDuplexHandler {
     var lastClientRead = NIODeadline.uptimeNanoseconds(0)
     /// Asked to close by graceful shutdown; happens once the current exchange is answered.
     var quiescing = false
-    var pipelined = CircularBuffer<HTTPServerRequestPart>()
+    var pipelined = CircularBuffer<ClientRequestParser.Part>()
     var pipelinedBytes = 0
     var drainingPipeline = false
     var lingering = false
@@ -90,7 +90,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         }
     }
 
-    private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    private func receive(_ part: ClientRequestParser.Part, context: ChannelHandlerContext) {
         // Pipelined requests wait their turn here rather than in NIO's pipelining handler, which
         // would stop and restart reading around every request (an epoll_ctl pair each time).
         if !pipelined.isEmpty || (exchange != nil && part.isHead) {
@@ -106,10 +106,10 @@ final class ProxyHandler: ChannelDuplexHandler {
         dispatch(part, context: context)
     }
 
-    private func dispatch(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    private func dispatch(_ part: ClientRequestParser.Part, context: ChannelHandlerContext) {
         switch part {
-        case .head(let head):
-            receiveHead(head, context: context)
+        case .head(let head, let keepAlive):
+            receiveHead(head, keepAlive: keepAlive, context: context)
         case .body(let buffer):
             receiveBody(buffer, context: context)
         case .end:
@@ -146,7 +146,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         context.fireChannelReadComplete()
     }
 
-    private func receiveHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func receiveHead(_ head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
         let now = NIODeadline.now()
         let facts = RequestHeaderFacts(head.headers)
         let (requestID, requestIDIsGenerated) = RequestIDPolicy.resolveNoting(incoming: facts.requestID, using: &loop.random)
@@ -154,7 +154,7 @@ final class ProxyHandler: ChannelDuplexHandler {
         let clientIP = runtime.forwarded.clientAddress(incomingForwardedFor: facts.forwardedFor, peer: peerAddress)
         let exchange = Exchange(
             head: head, requestID: requestID, path: String(path), clientIP: clientIP, now: now,
-            hasBody: (facts.declaredLength ?? 0) > 0 || facts.hasTransferEncoding)
+            hasBody: (facts.declaredLength ?? 0) > 0 || facts.hasTransferEncoding, keepAlive: keepAlive)
         exchange.requestIDIsGenerated = requestIDIsGenerated
         self.exchange = exchange
         let proto = runtime.forwarded.forwardedProto(incoming: facts.forwardedProto, peer: peerAddress, scheme: "http")
@@ -430,18 +430,13 @@ final class ProxyHandler: ChannelDuplexHandler {
     static let lingerBytes = 4 << 20
 }
 
-extension HTTPServerRequestPart {
-    var isHead: Bool {
-        if case .head = self { return true }
-        return false
-    }
-
+extension ClientRequestParser.Part {
     /// Approximate buffered size, for the pipelining bound.
     var byteCount: Int {
         switch self {
         // A head also holds the parser's field storage and the head's own boxes, ≈ 512 bytes
         // however short its text (`GET / HTTP/1.1` would otherwise count as one byte).
-        case .head(let head):
+        case .head(let head, _):
             512 + head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
         case .body(let buffer): buffer.readableBytes
         case .end: 0
