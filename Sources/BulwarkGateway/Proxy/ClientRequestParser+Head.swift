@@ -56,33 +56,12 @@ extension ClientRequestParser {
             var connectionClose = false
             var connectionKeepAlive = false
             var hasUpgrade = false
-            while true {
-                guard index + 1 < raw.count else { throw .malformedHeader }
-                if raw[index] == 13 {
-                    guard raw[index + 1] == 10 else { throw .malformedHeader }
-                    break
-                }
-                let nameStart = index
-                while index < raw.count, HTTP1Syntax.isTokenByte(raw[index]) { index += 1 }
-                guard index > nameStart, index < raw.count, raw[index] == 58 else { throw .malformedHeader }
-                let nameEnd = index
-                index += 1
-                while index < raw.count, raw[index] == 32 || raw[index] == 9 { index += 1 }
-                let valueStart = index
-                var valueEnd = index
-                while index < raw.count, raw[index] != 13 {
-                    let byte = raw[index]
-                    guard HTTP1Syntax.isFieldValueByte(byte) else { throw .malformedHeader }
-                    index += 1
-                    if byte != 32 && byte != 9 { valueEnd = index }
-                }
-                guard index + 1 < raw.count, raw[index + 1] == 10 else { throw .malformedHeader }
-                index += 2
-                let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd])
-                let value = UnsafeRawBufferPointer(rebasing: raw[valueStart..<valueEnd])
+            try HTTP1Syntax.forEachFieldLine(in: raw, from: index, malformed: ParseError.malformedHeader) { line throws(ParseError) in
+                let name = UnsafeRawBufferPointer(rebasing: raw[line.nameStart..<line.nameEnd])
+                let value = UnsafeRawBufferPointer(rebasing: raw[line.valueStart..<line.valueEnd])
                 fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
                 // NIO's parser allows only spaces after a framing field's value.
-                let tabAfterValue = raw[valueEnd..<index - 2].contains(9)
+                let tabAfterValue = raw[line.valueEnd..<line.crlf].contains(9)
                 switch name.count {
                 case 14 where ASCIICase.equals(name, lowercased: "content-length"):
                     // One field with one value, as NIO's decoder requires.
@@ -97,7 +76,7 @@ extension ClientRequestParser {
                     16 where ASCIICase.equals(name, lowercased: "proxy-connection"):
                     // With its trailing whitespace: a tab after the last option matters.
                     connectionOptions(
-                        UnsafeRawBufferPointer(rebasing: raw[valueStart..<index - 2]), close: &connectionClose,
+                        UnsafeRawBufferPointer(rebasing: raw[line.valueStart..<line.crlf]), close: &connectionClose,
                         keepAlive: &connectionKeepAlive, upgrade: &connectionUpgrade)
                 case 7 where ASCIICase.equals(name, lowercased: "upgrade"):
                     hasUpgrade = true

@@ -43,30 +43,26 @@ struct ClientRequestParser {
 
     private enum State: Equatable {
         case head
-        case length(Int)
-        case chunkSize
-        case chunkData(Int)
-        case chunkDataEnd
-        case trailers
+        /// A length-delimited or chunked body, read by `body`.
+        case body
         /// After the last request a connection carries (CONNECT, an upgrade, no keep-alive):
         /// nothing more is read as HTTP, as NIO's decoder stops there too.
         case stopped
     }
 
-    /// NIO's default limit for a request head.
+    /// NIO's default limit for a request head (and, as NIO counts, its trailers with it).
     static let maximumHeadBytes = 80 * 1024
-    static let maximumLineBytes = 4 * 1024
     /// Empty lines tolerated before a request line (RFC 9112 §2.2: at least one, e.g. after a body).
     static let maximumEmptyLines = 16
 
     private var state = State.head
+    /// Bytes of a head split across reads.
     private var lines = HTTP1LineReader()
-    /// Set when a head or the last body bytes completed a request: the next call says `.end`.
+    private var body = HTTP1BodyReader()
+    /// Set when a head completed a request (no body): the next call says `.end`.
     private var pendingEnd = false
     private var stopAfterEnd = false
     private var emptyLines = 0
-    private var trailerBytes = 0
-    private var headBytes = 0
     private var trailers: [(String, String)] = []
 
     /// True once the connection carries no more requests; later bytes are discarded.
@@ -82,65 +78,40 @@ struct ClientRequestParser {
                 buffer.moveReaderIndex(to: buffer.writerIndex)
                 return nil
             case .head:
-                guard let bytes = try takeThrough(blankLine: true, from: &buffer, limit: Self.maximumHeadBytes) else {
-                    return nil
-                }
+                guard let bytes = try takeHead(from: &buffer) else { return nil }
                 if bytes.readableBytes == 2 {
                     emptyLines += 1
                     if emptyLines > Self.maximumEmptyLines { throw .malformedRequestLine }
                     continue
                 }
                 emptyLines = 0
-                headBytes = bytes.readableBytes
                 let parsed = try Self.parseHead(bytes)
                 stopAfterEnd = parsed.lastOnConnection
                 switch parsed.body {
-                case .none: pendingEnd = true
-                case .length(let count): if count == 0 { pendingEnd = true } else { state = .length(count) }
-                case .chunked: state = .chunkSize
+                case .none, .length(0):
+                    pendingEnd = true
+                case .length(let count):
+                    state = .body
+                    body.startLength(count)
+                case .chunked:
+                    state = .body
+                    body.startChunked(trailerBudget: Self.maximumHeadBytes - bytes.readableBytes)
                 }
                 return .head(parsed.head, keepAlive: !parsed.lastOnConnection)
-            case .length(let remaining):
-                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))
-                else { return nil }
-                let left = remaining - slice.readableBytes
-                if left == 0 { pendingEnd = true } else { state = .length(left) }
-                return .body(slice)
-            case .chunkSize:
-                guard let line = try takeThrough(blankLine: false, from: &buffer, limit: Self.maximumLineBytes) else {
-                    return nil
+            case .body:
+                let event: HTTP1BodyReader.Event?
+                do { event = try body.next(&buffer) } catch { throw ParseError(error) }
+                switch event {
+                case nil: return nil
+                case .data(let slice): return .body(slice)
+                case .trailer(let line):
+                    let field = Self.trailerField(line)
+                    // Connection control belongs in the head (RFC 9110 §6.5.1); NIO's parser would
+                    // act on it here, after the head already said whether the connection persists.
+                    guard !Self.controlsConnection(field.0) else { throw .malformedHeader }
+                    trailers.append(field)
+                case .end: return end()
                 }
-                guard let size = HTTP1Syntax.chunkSize(line) else { throw .malformedChunk }
-                if size == 0 {
-                    state = .trailers
-                    // One budget for the head and the trailers, as NIO's decoder counts them.
-                    trailerBytes = headBytes
-                } else {
-                    state = .chunkData(size)
-                }
-            case .chunkData(let remaining):
-                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))
-                else { return nil }
-                let left = remaining - slice.readableBytes
-                state = left == 0 ? .chunkDataEnd : .chunkData(left)
-                return .body(slice)
-            case .chunkDataEnd:
-                // Exactly CRLF after the chunk's data.
-                guard try takeThrough(blankLine: false, from: &buffer, limit: 2) != nil else { return nil }
-                state = .chunkSize
-            case .trailers:
-                guard let line = try takeThrough(blankLine: false, from: &buffer, limit: Self.maximumLineBytes) else {
-                    return nil
-                }
-                trailerBytes += line.readableBytes
-                if trailerBytes > Self.maximumHeadBytes { throw .headTooLarge }
-                if line.readableBytes == 2 { return end() }
-                guard HTTP1Syntax.isFieldLine(line), !HTTP1Syntax.namesFraming(line) else { throw .malformedHeader }
-                let field = Self.trailerField(line)
-                // Connection control belongs in the head (RFC 9110 §6.5.1); NIO's parser would act
-                // on it here, after the head already said whether the connection persists.
-                guard !Self.controlsConnection(field.0) else { throw .malformedHeader }
-                trailers.append(field)
             }
         }
     }
@@ -153,13 +124,12 @@ struct ClientRequestParser {
         return .end(HTTPHeaders(trailers))
     }
 
-    private mutating func takeThrough(blankLine: Bool, from buffer: inout ByteBuffer, limit: Int) throws(ParseError)
-        -> ByteBuffer?
-    {
-        switch lines.take(throughBlankLine: blankLine, from: &buffer, limit: limit) {
+    /// The head (or an empty line before one), through its CRLFs; nil until it has arrived.
+    private mutating func takeHead(from buffer: inout ByteBuffer) throws(ParseError) -> ByteBuffer? {
+        switch lines.take(throughBlankLine: true, from: &buffer, limit: Self.maximumHeadBytes) {
         case .taken(let bytes): return bytes
         case .needMore: return nil
-        case .tooLong: throw blankLine ? .headTooLarge : .malformedChunk
+        case .tooLong: throw .headTooLarge
         }
     }
 
@@ -184,6 +154,14 @@ struct ClientRequestParser {
 }
 
 extension ClientRequestParser.ParseError {
+    init(_ failure: HTTP1BodyReader.Failure) {
+        switch failure {
+        case .malformedChunk: self = .malformedChunk
+        case .malformedTrailer: self = .malformedHeader
+        case .trailersTooLarge: self = .headTooLarge
+        }
+    }
+
     /// What the client is told (problem+json `detail`).
     var reason: String {
         switch self {
@@ -198,6 +176,20 @@ extension ClientRequestParser.ParseError {
         case .lengthAndChunking: "A request must not carry both Content-Length and Transfer-Encoding."
         case .unsupportedTransferEncoding: "Transfer-Encoding must be 'chunked' alone, in an HTTP/1.1 request."
         case .malformedChunk: "The chunked request body is malformed."
+        }
+    }
+}
+
+extension ClientRequestParser.Part {
+    /// Approximate buffered size, for the pipelining bound.
+    var byteCount: Int {
+        switch self {
+        // A head also holds the parser's field storage and the head's own boxes, ≈ 512 bytes
+        // however short its text (`GET / HTTP/1.1` would otherwise count as one byte).
+        case .head(let head, _):
+            512 + head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        case .body(let buffer): buffer.readableBytes
+        case .end: 0
         }
     }
 }

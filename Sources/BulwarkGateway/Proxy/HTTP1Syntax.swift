@@ -132,6 +132,67 @@ enum HTTP1Syntax {
     }
 }
 
+/// One header line, as offsets into the head's bytes.
+struct HTTP1FieldLine {
+    var nameStart: Int
+    var nameEnd: Int
+    var valueStart: Int
+    /// The value's end without trailing spaces and tabs (RFC 9110 §5.5: not part of the value).
+    var valueEnd: Int
+    /// Where the line's CR is: the value with its trailing whitespace ends here.
+    var crlf: Int
+}
+
+extension HTTP1Syntax {
+    enum FieldLineScan {
+        case field(HTTP1FieldLine)
+        /// The empty line that ends the head.
+        case blankLine
+        case malformed
+    }
+
+    /// Calls `body` with each header line from `start` up to the blank line ending the head;
+    /// throws `malformed` at the first line that is not a field line.
+    static func forEachFieldLine<Failure: Error>(
+        in raw: UnsafeRawBufferPointer, from start: Int, malformed: Failure, _ body: (HTTP1FieldLine) throws(Failure) -> Void
+    ) throws(Failure) {
+        var index = start
+        while true {
+            switch fieldLine(in: raw, at: index) {
+            case .field(let line):
+                index = line.crlf + 2
+                try body(line)
+            case .blankLine: return
+            case .malformed: throw malformed
+            }
+        }
+    }
+
+    /// The header line starting at `start`: `token ":" OWS field-value OWS CRLF`, with nothing
+    /// between name and colon and no obs-fold.
+    static func fieldLine(in raw: UnsafeRawBufferPointer, at start: Int) -> FieldLineScan {
+        var index = start
+        guard index + 1 < raw.count else { return .malformed }
+        if raw[index] == 13 { return raw[index + 1] == 10 ? .blankLine : .malformed }
+        let nameStart = index
+        while index < raw.count, isTokenByte(raw[index]) { index += 1 }
+        guard index > nameStart, index < raw.count, raw[index] == 58 else { return .malformed }
+        let nameEnd = index
+        index += 1
+        while index < raw.count, raw[index] == 32 || raw[index] == 9 { index += 1 }
+        let valueStart = index
+        var valueEnd = index
+        while index < raw.count, raw[index] != 13 {
+            let byte = raw[index]
+            guard isFieldValueByte(byte) else { return .malformed }
+            index += 1
+            if byte != 32 && byte != 9 { valueEnd = index }
+        }
+        guard index + 1 < raw.count, raw[index + 1] == 10 else { return .malformed }
+        return .field(HTTP1FieldLine(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd, crlf: index))
+    }
+}
+
 /// Collects a line (through CRLF) or a head (through the blank line) that may arrive split across
 /// reads, keeping what it has searched so a byte is scanned once however the bytes are cut.
 struct HTTP1LineReader {

@@ -124,6 +124,23 @@ extension ProxyHandler {
         }
     }
 
+    /// The request could not be parsed: answer once if nothing was sent yet, then close, because
+    /// where the next request starts is no longer known.
+    func requestUnreadable(_ error: ClientRequestParser.ParseError) {
+        if let exchange, exchange.responseStarted {
+            closeClient()
+            return
+        }
+        let code = error == .headTooLarge ? ErrorCatalog.headersTooLarge : ErrorCatalog.badRequest
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+        let requestID = RequestIDPolicy.generate(using: &loop.random)
+        let exchange = self.exchange ?? Exchange(head: head, requestID: requestID, path: "-", clientIP: peerAddress, now: .now(), hasBody: false)
+        abandonUpstream(exchange)
+        self.exchange = exchange
+        exchange.requestComplete = true
+        respondProblem(BulwarkError(code, error.reason, internalDetail: "unreadable request: \(error)"), exchange: exchange, closeConnection: true)
+    }
+
     /// Ends an exchange: access-log record and metrics, exactly once.
     func finish(_ exchange: Exchange) {
         if !exchange.logged { log(exchange) }

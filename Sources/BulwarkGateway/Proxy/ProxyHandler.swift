@@ -357,23 +357,6 @@ final class ProxyHandler: ChannelDuplexHandler {
         closeClient()
     }
 
-    /// The request could not be parsed: answer once if nothing was sent yet, then close, because
-    /// where the next request starts is no longer known.
-    private func requestUnreadable(_ error: ClientRequestParser.ParseError) {
-        if let exchange, exchange.responseStarted {
-            closeClient()
-            return
-        }
-        let code = error == .headTooLarge ? ErrorCatalog.headersTooLarge : ErrorCatalog.badRequest
-        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
-        let requestID = RequestIDPolicy.generate(using: &loop.random)
-        let exchange = self.exchange ?? Exchange(head: head, requestID: requestID, path: "-", clientIP: peerAddress, now: .now(), hasBody: false)
-        abandonUpstream(exchange)
-        self.exchange = exchange
-        exchange.requestComplete = true
-        respondProblem(BulwarkError(code, error.reason, internalDetail: "unreadable request: \(error)"), exchange: exchange, closeConnection: true)
-    }
-
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             // Graceful shutdown: idle connections close now, busy ones after their answer.
@@ -428,18 +411,4 @@ final class ProxyHandler: ChannelDuplexHandler {
     static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
     static let empty = ByteBuffer()
     static let lingerBytes = 4 << 20
-}
-
-extension ClientRequestParser.Part {
-    /// Approximate buffered size, for the pipelining bound.
-    var byteCount: Int {
-        switch self {
-        // A head also holds the parser's field storage and the head's own boxes, ≈ 512 bytes
-        // however short its text (`GET / HTTP/1.1` would otherwise count as one byte).
-        case .head(let head, _):
-            512 + head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
-        case .body(let buffer): buffer.readableBytes
-        case .end: 0
-        }
-    }
 }

@@ -30,30 +30,26 @@ struct UpstreamResponseParser {
         /// No request outstanding.
         case idle
         case head
-        case length(Int)
-        case chunkSize
-        case chunkData(Int)
-        case chunkDataEnd
-        case trailers
+        /// A length-delimited or chunked body, read by `body`.
+        case body
         case untilClose
     }
 
     static let maximumHeadBytes = 64 * 1024
-    static let maximumLineBytes = 4 * 1024
 
     private var state = State.idle
-    /// Bytes of a head, chunk-size line or trailer line split across reads.
+    /// Bytes of a head split across reads.
     private var lines = HTTP1LineReader()
+    private var body = HTTP1BodyReader()
     private var responseToHEAD = false
-    private var trailerBytes = 0
 
     /// A request went out: the next bytes are its response (`toHEAD`: one without a body).
     mutating func expectResponse(toHEAD: Bool) {
         state = .head
         responseToHEAD = toHEAD
         lines.reset()
+        body.reset()
         pendingEnd = false
-        trailerBytes = 0
     }
 
     /// True between responses, when the connection could carry another request.
@@ -68,63 +64,35 @@ struct UpstreamResponseParser {
                 if buffer.readableBytes > 0 { throw .unexpectedBytes }
                 return nil
             case .head:
-                guard let bytes = try takeThrough(blankLine: true, from: &buffer, limit: Self.maximumHeadBytes) else {
-                    return nil
-                }
+                guard let bytes = try takeHead(from: &buffer) else { return nil }
                 let head = try Self.parseHead(bytes, toHEAD: responseToHEAD)
                 if head.status < 200 {
                     if head.status == 101 { throw .switchingProtocols }
                     continue  // interim: the final head follows
                 }
                 switch head.body {
-                case .none: state = .idle
-                case .length(let count): state = count == 0 ? .idle : .length(count)
-                case .chunked: state = .chunkSize
-                case .untilClose: state = .untilClose
-                }
-                if state == .idle { pendingEnd = true }
-                return .head(head)
-            case .length(let remaining):
-                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))
-                else { return nil }
-                let left = remaining - slice.readableBytes
-                if left == 0 {
+                case .none, .length(0):
                     state = .idle
                     pendingEnd = true
-                } else {
-                    state = .length(left)
+                case .length(let count):
+                    state = .body
+                    body.startLength(count)
+                case .chunked:
+                    state = .body
+                    body.startChunked(trailerBudget: Self.maximumHeadBytes)
+                case .untilClose:
+                    state = .untilClose
                 }
-                return .body(slice)
-            case .chunkSize:
-                guard let line = try takeThrough(blankLine: false, from: &buffer, limit: Self.maximumLineBytes) else {
-                    return nil
+                return .head(head)
+            case .body:
+                let event: HTTP1BodyReader.Event?
+                do { event = try body.next(&buffer) } catch { throw ParseError(error) }
+                switch event {
+                case nil: return nil
+                case .data(let slice): return .body(slice)
+                case .trailer: continue  // read and dropped: the client framing does not carry them
+                case .end: return end()
                 }
-                guard let size = HTTP1Syntax.chunkSize(line) else { throw .malformedChunk }
-                if size == 0 {
-                    state = .trailers
-                    trailerBytes = 0
-                } else {
-                    state = .chunkData(size)
-                }
-            case .chunkData(let remaining):
-                guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))
-                else { return nil }
-                let left = remaining - slice.readableBytes
-                state = left == 0 ? .chunkDataEnd : .chunkData(left)
-                return .body(slice)
-            case .chunkDataEnd:
-                // Exactly CRLF after the chunk's data.
-                guard try takeThrough(blankLine: false, from: &buffer, limit: 2) != nil else { return nil }
-                state = .chunkSize
-            case .trailers:
-                // Trailer fields are read and dropped, as the client framing does not carry them.
-                guard let line = try takeThrough(blankLine: false, from: &buffer, limit: Self.maximumLineBytes) else {
-                    return nil
-                }
-                trailerBytes += line.readableBytes
-                if trailerBytes > Self.maximumHeadBytes { throw .headTooLarge }
-                if line.readableBytes == 2 { return end() }
-                guard HTTP1Syntax.isFieldLine(line), !HTTP1Syntax.namesFraming(line) else { throw .malformedHeader }
             case .untilClose:
                 guard buffer.readableBytes > 0, let slice = buffer.readSlice(length: buffer.readableBytes) else {
                     return nil
@@ -149,20 +117,18 @@ struct UpstreamResponseParser {
         let ends = state == .untilClose
         state = .idle
         lines.reset()
+        body.reset()
         return ends
     }
 
     // MARK: framing
 
-    /// Everything through the first CRLF (a line), or through the first empty line (a head);
-    /// nil until it has arrived.
-    private mutating func takeThrough(blankLine: Bool, from buffer: inout ByteBuffer, limit: Int) throws(ParseError)
-        -> ByteBuffer?
-    {
-        switch lines.take(throughBlankLine: blankLine, from: &buffer, limit: limit) {
+    /// The head, through its blank line; nil until it has arrived.
+    private mutating func takeHead(from buffer: inout ByteBuffer) throws(ParseError) -> ByteBuffer? {
+        switch lines.take(throughBlankLine: true, from: &buffer, limit: Self.maximumHeadBytes) {
         case .taken(let bytes): return bytes
         case .needMore: return nil
-        case .tooLong: throw blankLine ? .headTooLarge : .malformedChunk
+        case .tooLong: throw .headTooLarge
         }
     }
 
@@ -200,34 +166,13 @@ struct UpstreamResponseParser {
             var close = false
             var keepAliveToken = false
             var otherTokens = false
-            while true {
-                guard index + 1 < raw.count else { throw .malformedHeader }
-                if raw[index] == 13 {
-                    guard raw[index + 1] == 10 else { throw .malformedHeader }
-                    break
-                }
-                let nameStart = index
-                while index < raw.count, HTTP1Syntax.isTokenByte(raw[index]) { index += 1 }
-                guard index > nameStart, index < raw.count, raw[index] == 58 else { throw .malformedHeader }
-                let nameEnd = index
-                index += 1
-                while index < raw.count, raw[index] == 32 || raw[index] == 9 { index += 1 }
-                let valueStart = index
-                var valueEnd = index
-                while index < raw.count, raw[index] != 13 {
-                    let byte = raw[index]
-                    guard HTTP1Syntax.isFieldValueByte(byte) else { throw .malformedHeader }
-                    index += 1
-                    if byte != 32 && byte != 9 { valueEnd = index }
-                }
-                guard index + 1 < raw.count, raw[index + 1] == 10 else { throw .malformedHeader }
-                index += 2
-                let field = UpstreamHeaderField(
-                    nameStart: Int32(nameStart), nameEnd: Int32(nameEnd), valueStart: Int32(valueStart),
-                    valueEnd: Int32(valueEnd))
-                fields.append(field)
-                let name = UnsafeRawBufferPointer(rebasing: raw[nameStart..<nameEnd])
-                let value = UnsafeRawBufferPointer(rebasing: raw[valueStart..<valueEnd])
+            try HTTP1Syntax.forEachFieldLine(in: raw, from: index, malformed: ParseError.malformedHeader) { line throws(ParseError) in
+                fields.append(
+                    UpstreamHeaderField(
+                        nameStart: Int32(line.nameStart), nameEnd: Int32(line.nameEnd), valueStart: Int32(line.valueStart),
+                        valueEnd: Int32(line.valueEnd)))
+                let name = UnsafeRawBufferPointer(rebasing: raw[line.nameStart..<line.nameEnd])
+                let value = UnsafeRawBufferPointer(rebasing: raw[line.valueStart..<line.valueEnd])
                 if ASCIICase.equals(name, lowercased: "content-length") {
                     // One field with one value, as NIO's decoder required.
                     guard contentLength == nil else { throw .badContentLength }
@@ -266,6 +211,16 @@ struct UpstreamResponseParser {
                 bytes: bytes, status: status, reasonStart: Int32(reasonStart), reasonEnd: Int32(reasonEnd),
                 minorVersion: minor, fields: fields, keepAlive: keepAlive, body: body, contentLength: contentLength,
                 hasTransferEncoding: transferEncoding, hasConnectionTokens: otherTokens)
+        }
+    }
+}
+
+extension UpstreamResponseParser.ParseError {
+    init(_ failure: HTTP1BodyReader.Failure) {
+        switch failure {
+        case .malformedChunk: self = .malformedChunk
+        case .malformedTrailer: self = .malformedHeader
+        case .trailersTooLarge: self = .headTooLarge
         }
     }
 }
