@@ -13,11 +13,9 @@ enum RequestBodyFraming: Equatable {
 struct ParsedRequestHead {
     var head: HTTPRequestHead
     var body: RequestBodyFraming
-    /// Whether the client keeps the connection for another request, decided as NIO's parser does.
-    var keepAlive: Bool
     /// Nothing after this request is read as HTTP, as with NIO's decoder: CONNECT, an upgrade
     /// request (`Connection: upgrade` with `Upgrade`), or a request that does not keep the
-    /// connection alive (the gateway closes it after the answer).
+    /// connection alive by NIO's parser's rules (the gateway closes it after the answer).
     var lastOnConnection: Bool
 }
 
@@ -104,10 +102,10 @@ extension ClientRequestParser {
             let keepAlive = minor == 1 ? !connectionClose : connectionKeepAlive
             if method == .CONNECT {
                 // Authority-form and a tunnel after the head: no body is read as HTTP.
-                return ParsedRequestHead(head: head, body: .none, keepAlive: keepAlive, lastOnConnection: true)
+                return ParsedRequestHead(head: head, body: .none, lastOnConnection: true)
             }
             return ParsedRequestHead(
-                head: head, body: body, keepAlive: keepAlive, lastOnConnection: !keepAlive || (connectionUpgrade && hasUpgrade))
+                head: head, body: body, lastOnConnection: !keepAlive || (connectionUpgrade && hasUpgrade))
         }
     }
 
