@@ -104,8 +104,13 @@ struct ClientRequestParser {
                 switch event {
                 case nil: return nil
                 case .data(let slice): return .body(slice)
-                case .trailer(let line):
-                    let field = Self.trailerField(line)
+                case .trailer(let line, let offsets):
+                    let field = line.withUnsafeReadableBytes { raw in
+                        (
+                            String(decoding: raw[offsets.nameStart..<offsets.nameEnd], as: UTF8.self),
+                            String(decoding: raw[offsets.valueStart..<offsets.valueEnd], as: UTF8.self)
+                        )
+                    }
                     // Connection control belongs in the head (RFC 9110 §6.5.1); NIO's parser would
                     // act on it here, after the head already said whether the connection persists.
                     guard !Self.controlsConnection(field.0) else { throw .malformedHeader }
@@ -136,20 +141,6 @@ struct ClientRequestParser {
     private static func controlsConnection(_ name: String) -> Bool {
         ASCIICase.equals(name, lowercased: "connection") || ASCIICase.equals(name, lowercased: "proxy-connection")
             || ASCIICase.equals(name, lowercased: "upgrade") || ASCIICase.equals(name, lowercased: "keep-alive")
-    }
-
-    private static func trailerField(_ line: ByteBuffer) -> (String, String) {
-        line.withUnsafeReadableBytes { raw in
-            let count = raw.count - 2
-            let colon = raw.firstIndex(of: UInt8(ascii: ":")) ?? count
-            var start = colon + 1
-            var end = count
-            while start < end, raw[start] == 32 || raw[start] == 9 { start += 1 }
-            while end > start, raw[end - 1] == 32 || raw[end - 1] == 9 { end -= 1 }
-            return (
-                String(decoding: raw[0..<colon], as: UTF8.self), String(decoding: raw[start..<end], as: UTF8.self)
-            )
-        }
     }
 }
 

@@ -7,8 +7,9 @@ struct HTTP1BodyReader {
     enum Event {
         /// Body bytes: a slice of what was read, de-chunked.
         case data(ByteBuffer)
-        /// A trailer field line (through its CRLF), checked as a field line naming no framing field.
-        case trailer(ByteBuffer)
+        /// A trailer line (through its CRLF) and its field's offsets in it: read with the header
+        /// lines' grammar, and naming no framing field.
+        case trailer(ByteBuffer, HTTP1FieldLine)
         case end
     }
 
@@ -97,8 +98,14 @@ struct HTTP1BodyReader {
                     state = .idle
                     return .end
                 }
-                guard HTTP1Syntax.isFieldLine(line), !HTTP1Syntax.namesFraming(line) else { throw .malformedTrailer }
-                return .trailer(line)
+                let field = line.withUnsafeReadableBytes { raw -> HTTP1FieldLine? in
+                    guard case .field(let field) = HTTP1Syntax.fieldLine(in: raw, at: 0),
+                        !HTTP1Syntax.namesFraming(UnsafeRawBufferPointer(rebasing: raw[field.nameStart..<field.nameEnd]))
+                    else { return nil }
+                    return field
+                }
+                guard let field else { throw .malformedTrailer }
+                return .trailer(line, field)
             }
         }
     }

@@ -105,30 +105,9 @@ enum HTTP1Syntax {
         }
     }
 
-    /// `token ":" OWS field-value OWS CRLF`: a trailer line as strict as a header line.
-    static func isFieldLine(_ line: ByteBuffer) -> Bool {
-        line.withUnsafeReadableBytes { raw in
-            let count = raw.count - 2  // the line ends in CRLF
-            var index = 0
-            while index < count, isTokenByte(raw[index]) { index += 1 }
-            guard index > 0, index < count, raw[index] == UInt8(ascii: ":") else { return false }
-            index += 1
-            while index < count {
-                guard isFieldValueByte(raw[index]) else { return false }
-                index += 1
-            }
-            return true
-        }
-    }
-
     /// A trailer may not carry framing fields (RFC 9110 §6.5.1); NIO's parser refuses them too.
-    static func namesFraming(_ line: ByteBuffer) -> Bool {
-        line.withUnsafeReadableBytes { raw in
-            guard let colon = raw.firstIndex(of: UInt8(ascii: ":")) else { return false }
-            let name = UnsafeRawBufferPointer(rebasing: raw[0..<colon])
-            return ASCIICase.equals(name, lowercased: "content-length")
-                || ASCIICase.equals(name, lowercased: "transfer-encoding")
-        }
+    static func namesFraming(_ name: UnsafeRawBufferPointer) -> Bool {
+        ASCIICase.equals(name, lowercased: "content-length") || ASCIICase.equals(name, lowercased: "transfer-encoding")
     }
 }
 
