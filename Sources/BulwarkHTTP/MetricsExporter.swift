@@ -1,6 +1,5 @@
 import Metrics
 import Prometheus
-import Synchronization
 
 /// A recorder that holds observations back (to keep event loops off shared locks) and hands them
 /// to the registry when asked, as `MetricsExporter` does before every exposition.
@@ -15,7 +14,7 @@ public final class MetricsExporter: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: PrometheusMetricsFactory
     /// Held weakly: a recorder that is released is forgotten at the next exposition.
-    private let pending = Mutex<[WeakPendingMetrics]>([])
+    private let pending = WeakRegistry<any PendingMetrics>()
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -36,20 +35,16 @@ public final class MetricsExporter: Sendable {
 
     /// Flushes `recorder` before every exposition, for as long as it exists.
     public func flushBeforeExposition(_ recorder: any PendingMetrics) {
-        pending.withLock { $0.append(WeakPendingMetrics(recorder: recorder)) }
+        pending.add(recorder)
     }
 
     /// Recorders registered and not yet seen to be gone.
-    var flushHookCount: Int { pending.withLock { $0.count } }
+    var flushHookCount: Int { pending.count }
 
     /// The Prometheus text exposition.
     public func exposition() -> String {
-        // Flushed outside the lock: they take their own locks.
-        let recorders = pending.withLock { pending in
-            pending.removeAll { $0.recorder == nil }
-            return pending.compactMap(\.recorder)
-        }
-        for recorder in recorders { recorder.flushPending() }
+        // Flushed outside the registry's lock: they take their own locks.
+        for recorder in pending.live() { recorder.flushPending() }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16 * 1024)
         registry.emit(into: &buffer)
@@ -57,8 +52,4 @@ public final class MetricsExporter: Sendable {
     }
 
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
-}
-
-private struct WeakPendingMetrics {
-    weak var recorder: (any PendingMetrics)?
 }

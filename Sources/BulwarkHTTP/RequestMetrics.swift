@@ -27,7 +27,7 @@ public final class RequestMetrics: PendingMetrics {
     private let factory: any MetricsFactory
     private let cache = Mutex<[Key: Handles]>([:])
     /// Every loop cache made for these metrics, so a scrape can collect what they hold back.
-    private let loopCaches = Mutex<[WeakLoopCache]>([])
+    private let loopCaches = WeakRegistry<LoopCache>()
 
     /// Metrics whose loop caches (`LoopCache`) are flushed only by `flushPending()`: call it
     /// before reading the backend, or use `init(exporter:)`, which does so on every exposition.
@@ -60,18 +60,11 @@ public final class RequestMetrics: PendingMetrics {
     /// Sends every loop cache's held-back observations to the shared handles. `MetricsExporter`
     /// runs this before each exposition when the metrics were made with `init(exporter:)`.
     public func flushPending() {
-        let caches = loopCaches.withLock { caches in
-            caches.removeAll { $0.cache == nil }
-            return caches.compactMap(\.cache)
-        }
-        for cache in caches { cache.flush() }
+        for cache in loopCaches.live() { cache.flush() }
     }
 
     fileprivate func register(_ cache: LoopCache) {
-        loopCaches.withLock { caches in
-            caches.removeAll { $0.cache == nil }
-            caches.append(WeakLoopCache(cache: cache))
-        }
+        loopCaches.add(cache)
     }
 
     /// One event loop's recorder. The shared handles lock (the Prometheus histogram takes a mutex
@@ -148,9 +141,5 @@ public final class RequestMetrics: PendingMetrics {
             let batches = series.withLock { series in series.values.compactMap { $0.take(reserving: false) } }
             for batch in batches { batch.send() }
         }
-    }
-
-    private struct WeakLoopCache {
-        weak var cache: LoopCache?
     }
 }
