@@ -12,8 +12,11 @@ public enum BenchmarkHooks {
         SecurityHeader(name: $0.name, lowercasedName: $0.name.lowercased(), value: $0.value)
     }
 
-    public static func rewriteRequest(_ head: HTTPRequestHead) -> HTTPRequestHead {
-        HeaderRewriting.upstreamHead(from: head, facts: facts)
+    /// The upstream head as it goes on the wire: filtered, framed and serialized.
+    public static func rewriteRequest(_ head: HTTPRequestHead) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        _ = UpstreamRequestHead(client: head, facts: facts).write(into: &buffer)
+        return buffer
     }
 
     /// The client head as it goes on the wire, from the upstream head's bytes: parsed, rewritten,

@@ -9,7 +9,7 @@ final class Exchange {
     enum Phase {
         /// Answered by Bulwark itself (control route or error); request body parts are discarded.
         case local
-        /// Waiting for an upstream connection; request parts queue in `pending`.
+        /// Waiting for an upstream connection; request body parts queue in `pending`.
         case connecting
         /// Bound to an upstream connection.
         case streaming
@@ -28,18 +28,20 @@ final class Exchange {
     var routeLabel = "unmatched"
     var upstreamIndex = -1
     var maxBody = Int.max
-    var upstreamHead: HTTPRequestHead?
+    var upstreamHead: UpstreamRequestHead?
     var upstream: UpstreamConnection?
-    var pending: [HTTPClientRequestPart] = []
+    /// Body parts waiting for the upstream connection. The body's end needs no entry: a request
+    /// is complete (`requestComplete`) when its end has arrived, and `attach` sends the end then.
+    var pending: [ByteBuffer] = []
     var pendingBytes = 0
     /// May be replayed on a fresh connection if a reused one turns out dead before answering.
     var idempotent = false
     var reusedConnection = false
     var attempts = 0
-    /// Idempotent, and the upstream has a retry rule: the parts sent upstream are kept in
-    /// `sentParts` so the request can be replayed.
+    /// Idempotent, and the upstream has a retry rule: the body parts sent upstream are kept in
+    /// `sentBody` so the request can be replayed.
     var retryable = false
-    var sentParts: [HTTPClientRequestPart] = []
+    var sentBody: [ByteBuffer] = []
     var sentBytes = 0
     var lastRetryDelay: Duration?
     /// Admission by the upstream's breaker for the current attempt, until its outcome is known.

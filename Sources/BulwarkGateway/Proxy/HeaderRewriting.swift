@@ -2,9 +2,9 @@ import BulwarkCore
 import BulwarkHTTP
 import NIOHTTP1
 
-/// Applies BulwarkHTTP's header policies to request heads on the data path (responses:
-/// `ClientHeadWriting`). The decisions live in BulwarkHTTP; this file only copies fields, in one
-/// pass per head.
+/// BulwarkHTTP's header policies as the data path applies them to request heads (responses:
+/// `ClientHeadWriting`): which client fields go upstream. `UpstreamRequestHead` writes the head
+/// with these rules in the same pass that copies its fields.
 enum HeaderRewriting {
     /// Request headers the gateway sets itself, so incoming copies are dropped first.
     private static let requestReplaced: [String] = [
@@ -29,30 +29,12 @@ enum HeaderRewriting {
         var fromTrustedProxy = false
     }
 
-    /// The head sent upstream: hop-by-hop fields removed, body framing preserved, and the
-    /// correlation and forwarding fields set. Fields are collected in an array and handed to
-    /// `HTTPHeaders` at once: its `add` re-checks every name per call, and every name here was
-    /// checked by the parser or is one of ours.
-    static func upstreamHead(from head: HTTPRequestHead, facts: RequestFacts, hasConnectionTokens: Bool = true) -> HTTPRequestHead {
-        let tokens = hasConnectionTokens ? connectionTokens(head.headers) : []
-        var fields: [(String, String)] = []
-        fields.reserveCapacity(head.headers.count + 5)
-        var chunked = false
-        for (name, value) in head.headers {
-            if name.utf8.count == 17, equalsIgnoringCase(name, "transfer-encoding") {
-                chunked = chunked || value.lowercased().contains("chunked")
-                continue
-            }
-            if isHopByHop(name, tokens: tokens) || isListed(name, requestReplaced) { continue }
-            if !facts.fromTrustedProxy && isListed(name, forwardingClaims) { continue }
-            fields.append((name, value))
-        }
-        if chunked { fields.append(("transfer-encoding", "chunked")) }
-        fields.append(("X-Forwarded-For", facts.forwardedFor))
-        fields.append(("X-Forwarded-Proto", facts.forwardedProto))
-        fields.append((RequestIDPolicy.headerName, facts.requestID))
-        fields.append((TraceContext.headerName, facts.traceparent))
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: HTTPHeaders(fields))
+    /// Whether a client's field goes upstream: not hop-by-hop (nor named in its `Connection`),
+    /// not one the gateway sets itself, and a forwarding claim only from a trusted proxy. Body
+    /// framing fields are decided by `UpstreamRequestHead`, which sends the body.
+    static func forwards(_ name: String, tokens: [String], fromTrustedProxy: Bool) -> Bool {
+        if isHopByHop(name, tokens: tokens) || isListed(name, requestReplaced) { return false }
+        return fromTrustedProxy || !isListed(name, forwardingClaims)
     }
 
     // MARK: helpers

@@ -40,8 +40,7 @@ extension ProxyHandler {
             traceparent: trace.traceparent,
             forwardedFor: runtime.forwarded.forwardedFor(incoming: facts.forwardedFor, peer: peerAddress),
             forwardedProto: proto, fromTrustedProxy: runtime.forwarded.isTrusted(peer: peerAddress))
-        exchange.upstreamHead = HeaderRewriting.upstreamHead(
-            from: head, facts: forwarding, hasConnectionTokens: facts.hasConnectionTokens)
+        exchange.upstreamHead = UpstreamRequestHead(client: head, facts: forwarding, hasConnectionTokens: facts.hasConnectionTokens)
         exchange.idempotent = Self.isIdempotent(head.method) || facts.hasIdempotencyKey
         let resilience = runtime.upstreams[route.upstreamIndex].resilience
         if let bulkhead = resilience.bulkhead {
@@ -58,7 +57,7 @@ extension ProxyHandler {
             // Parts that arrived while a bearer token was checked are already queued: a replay
             // needs them too, or a retry would send the head without its body.
             if exchange.retryable {
-                for part in exchange.pending { keepForReplay(part, exchange: exchange, bytes: part.bodyByteCount) }
+                for part in exchange.pending { keepForReplay(part, exchange: exchange) }
             }
         }
         if let screening = route.screening, !holdBodyForScreening(screening, route: route, head: head, facts: facts, exchange: exchange) {
@@ -211,16 +210,16 @@ extension ProxyHandler {
         return false
     }
 
-    /// Keeps a request part so a retry can send the request again; past the replay limit the
+    /// Keeps a body part so a retry can send the request again; past the replay limit the
     /// request stops being retryable instead of buffering more.
-    func keepForReplay(_ part: HTTPClientRequestPart, exchange: Exchange, bytes: Int) {
-        exchange.sentBytes += bytes
+    func keepForReplay(_ part: ByteBuffer, exchange: Exchange) {
+        exchange.sentBytes += part.readableBytes
         if exchange.sentBytes > GatewayRetryRule.replayLimit {
             exchange.retryable = false
-            exchange.sentParts.removeAll()
+            exchange.sentBody.removeAll()
             return
         }
-        exchange.sentParts.append(part)
+        exchange.sentBody.append(part)
     }
 
     // MARK: body screening
@@ -259,7 +258,7 @@ extension ProxyHandler {
         exchange.heldForScreening = nil
         var body = ByteBuffer()
         body.reserveCapacity(exchange.pendingBytes)
-        for case .body(.byteBuffer(var part)) in exchange.pending { body.writeBuffer(&part) }
+        for var part in exchange.pending { body.writeBuffer(&part) }
         let hit = body.withUnsafeReadableBytes { held.screening.body.screen(body: $0, grammar: held.grammar) }
         if let hit, !passes(after: hit, held.screening, exchange: exchange) {
             exchange.pending.removeAll()
@@ -285,16 +284,5 @@ extension ProxyHandler {
                 internalDetail: "body of \(size) bytes over the screening limit"),
             exchange: exchange, closeConnection: !exchange.requestComplete)
         return false
-    }
-}
-
-extension HTTPClientRequestPart {
-    /// Body bytes this part carries (0 for heads and ends).
-    var bodyByteCount: Int {
-        switch self {
-        case .body(.byteBuffer(let buffer)): buffer.readableBytes
-        case .body(.fileRegion(let region)): region.readableBytes
-        case .head, .end: 0
-        }
     }
 }

@@ -67,7 +67,7 @@ extension ProxyHandler {
         let delay = rule.backoff.delay(forRetry: exchange.attempts, previous: exchange.lastRetryDelay, using: &loop.random)
         exchange.lastRetryDelay = delay
         exchange.phase = .connecting
-        exchange.pending = exchange.sentParts
+        exchange.pending = exchange.sentBody
         exchange.pendingBytes = exchange.sentBytes
         exchange.reusedConnection = false
         rule.retried.increment()

@@ -30,9 +30,10 @@ extension ProxyHandler {
         span.attributes["bulwark.upstream"] = upstream
         span.attributes["bulwark.attempt"] = exchange.attempts
         span.attributes["server.address"] = runtime.upstreams[exchange.upstreamIndex].address.description
-        if var head = exchange.upstreamHead {
-            tracer.inject(span.context, into: &head.headers, using: HTTPHeadersCarrier())
-            exchange.upstreamHead = head
+        if exchange.upstreamHead != nil {
+            var injected = HTTPHeaders()
+            tracer.inject(span.context, into: &injected, using: HTTPHeadersCarrier())
+            exchange.upstreamHead?.injected = injected
         }
         exchange.upstreamSpan = span
     }

@@ -69,8 +69,9 @@ extension ProxyHandler {
         exchange.upstream = connection
         connection.owner = self
         guard let head = exchange.upstreamHead else { return }
-        connection.write(.head(head))
-        for part in exchange.pending { connection.write(part) }
+        connection.writeHead(head)
+        for part in exchange.pending { connection.writeBody(part) }
+        if exchange.requestComplete { connection.writeEnd() }
         exchange.pending.removeAll()
         exchange.pendingBytes = 0
         exchange.lastActivity = .now()
@@ -165,7 +166,8 @@ extension ProxyHandler {
         exchange.responseStarted = true
         if quiescing { exchange.closeAfterResponse = true }
         let close = exchange.closeAfterResponse || !exchange.keepAlive
-        var out = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 512)
+        // Empty (shared, unallocated): the writer sizes the head before allocating it once.
+        var out = context.channel.allocator.buffer(capacity: 0)
         let client = ClientHeadWriting.write(
             head, version: exchange.head.version, requestID: exchange.requestID,
             securityHeaders: runtime.securityHeaders(overTLS: exchange.overTLS), close: close, extra: exchange.extraHeaders,
@@ -259,7 +261,6 @@ extension ProxyHandler {
             settleAttempt(exchange, .ignored)
             exchange.phase = .connecting
             exchange.pending.removeAll()
-            if exchange.requestComplete { exchange.pending.append(.end(nil)) }
             startUpstream(exchange)
             return
         }

@@ -253,7 +253,7 @@ final class ProxyHandler: ChannelDuplexHandler {
                 }
                 return
             }
-            forward(.body(.byteBuffer(buffer)), exchange: exchange, bytes: buffer.readableBytes)
+            forwardBody(buffer, exchange: exchange)
             if let held = exchange.heldForScreening, exchange.pendingBytes > held.screening.bodyLimit {
                 heldBodyOverflowed(exchange)
             }
@@ -271,23 +271,32 @@ final class ProxyHandler: ChannelDuplexHandler {
                 finish(exchange)
             }
         case .connecting, .streaming:
-            forward(.end(nil), exchange: exchange, bytes: 0)
+            forwardEnd(exchange)
             if exchange.heldForScreening != nil { screenHeldBody(exchange) }
             if exchange.isFinished { finish(exchange) }
         }
         if self.exchange == nil { drainPipelined() }
     }
 
-    /// Sends a request part upstream, or queues it while the connection is being opened.
-    private func forward(_ part: HTTPClientRequestPart, exchange: Exchange, bytes: Int) {
-        if exchange.retryable { keepForReplay(part, exchange: exchange, bytes: bytes) }
+    /// Sends a body part upstream, or queues it while the connection is being opened.
+    private func forwardBody(_ part: ByteBuffer, exchange: Exchange) {
+        if exchange.retryable { keepForReplay(part, exchange: exchange) }
         if exchange.phase == .connecting {
             exchange.pending.append(part)
-            exchange.pendingBytes += bytes
+            exchange.pendingBytes += part.readableBytes
             return
         }
         guard let upstream = exchange.upstream else { return }
-        upstream.write(part)
+        upstream.writeBody(part)
+        exchange.lastActivity = .now()
+        upstreamNeedsFlush = true
+    }
+
+    /// Ends the body upstream. While connecting there is nothing to queue: `attach` ends the body
+    /// of a complete request.
+    private func forwardEnd(_ exchange: Exchange) {
+        guard exchange.phase == .streaming, let upstream = exchange.upstream else { return }
+        upstream.writeEnd()
         exchange.lastActivity = .now()
         upstreamNeedsFlush = true
     }

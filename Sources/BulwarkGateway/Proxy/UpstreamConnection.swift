@@ -42,16 +42,26 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     // MARK: requests out
 
-    func write(_ part: HTTPClientRequestPart) {
+    func writeHead(_ head: UpstreamRequestHead) {
         guard let context else { return }
-        if case .head(let head) = part { parser.expectResponse(toHEAD: head.method == .HEAD) }
-        // Encode on a copy: a write can call back into this handler (writability changes), and
-        // `self.encoder` must not be held for exclusive access across it.
-        var encoder = self.encoder
-        encoder.encode(part, allocator: context.channel.allocator) { bytes in
-            context.write(wrapOutboundOut(bytes), promise: nil)
+        parser.expectResponse(toHEAD: head.client.method == .HEAD)
+        let bytes = encoder.encodeHead(head, allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
+    }
+
+    func writeBody(_ part: ByteBuffer) {
+        guard let context else { return }
+        // Encode from a copy: a write can call back into this handler (writability changes), and
+        // `self.encoder` must not be held for access across it.
+        let encoder = self.encoder
+        encoder.encodeBody(part, allocator: context.channel.allocator) { bytes in
+            context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
         }
-        self.encoder = encoder
+    }
+
+    func writeEnd() {
+        guard let context, let last = encoder.encodeEnd(allocator: context.channel.allocator) else { return }
+        context.write(wrapOutboundOut(.byteBuffer(last)), promise: nil)
     }
 
     func flush() {
