@@ -32,6 +32,31 @@ struct GatewayResponseFramingTests {
         }
     }
 
+    /// A small body with a length goes out in the same write as its head when it is in the same
+    /// upstream read; these sizes straddle the limit for that, and `/split` sends the head and each
+    /// half of the body in separate reads, so the head must go out on its own first.
+    @Test func lengthDelimitedBodiesArriveWholeWhetherOrNotTheyShareTheHeadsWrite() async throws {
+        try await Self.withGateway { port in
+            let connection = try RawHTTPConnection(port: port)
+            for (route, byte) in [
+                ("/big?n=1", "y"), ("/big?n=4096", "y"), ("/big?n=4097", "y"), ("/split?n=10", "s"), ("/split?n=3000", "s"),
+                ("/split?n=9000", "s"),
+            ] {
+                #expect(connection.send("GET \(route) HTTP/1.1\r\nHost: t\r\n\r\n"))
+                let response = try connection.readResponse()
+                let size = Int(route.split(separator: "=").last ?? "") ?? -1
+                #expect(response.status == 200, "\(route)")
+                #expect(response.header("content-length") == String(size), "\(route)")
+                #expect(response.body == Array(repeating: UInt8(ascii: Unicode.Scalar(byte) ?? "?"), count: size), "\(route)")
+                #expect(response.header("x-request-id") != nil)
+            }
+            #expect(connection.send("HEAD /big?n=100 HTTP/1.1\r\nHost: t\r\n\r\n"))
+            #expect(try connection.readResponse(forHead: true).body.isEmpty)
+            #expect(connection.send("GET /ok HTTP/1.1\r\nHost: t\r\n\r\n"))
+            #expect(try connection.readResponse().bodyText == "ok")
+        }
+    }
+
     @Test func headAnswersCarryNoBody() async throws {
         try await Self.withGateway { port in
             let connection = try RawHTTPConnection(port: port)

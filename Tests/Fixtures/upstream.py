@@ -5,7 +5,8 @@ Listens on 127.0.0.1 (port from argv[1], 0 = any), prints "PORT <n>" once listen
   GET  /ok              200 "ok"
   *    /echo            200 JSON of the request line, headers and body it received
   GET  /hang            accepts the request and never answers
-  GET  /close-mid       promises 100000 bytes, sends 1000, then closes the connection
+  GET  /close-mid?n=N&sent=S  promises N bytes (100000), sends S (1000), then closes the connection
+  GET  /split?n=N       N bytes of 's' with a length, the head and each half of the body 50 ms apart
   GET  /close-early     closes the connection without answering
   GET  /ambiguous-length  200 with both Content-Length and Transfer-Encoding (a smuggling shape)
   GET  /connection-names-length  200 "hello" whose Connection header names Content-Length
@@ -113,13 +114,24 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/hang":
             time.sleep(3600)
         elif path == "/close-mid":
+            params = parse_qs(url.query)
             self.send_response(200)
-            self.send_header("Content-Length", "100000")
+            self.send_header("Content-Length", params.get("n", ["100000"])[0])
             self.end_headers()
-            self.wfile.write(b"z" * 1000)
+            self.wfile.write(b"z" * int(params.get("sent", ["1000"])[0]))
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
+        elif path == "/split":
+            n = int(parse_qs(url.query).get("n", ["0"])[0])
+            self.send_response(200)
+            self.send_header("Content-Length", str(n))
+            self.end_headers()
+            self.wfile.flush()
+            for part in (b"s" * (n // 2), b"s" * (n - n // 2)):
+                time.sleep(0.05)
+                self.wfile.write(part)
+                self.wfile.flush()
         elif path == "/close-early":
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True

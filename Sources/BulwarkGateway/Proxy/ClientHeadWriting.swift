@@ -15,10 +15,12 @@ import NIOHTTP1
 enum ClientHeadWriting {
     /// Writes the head into `out`; returns how the body is framed and whether the connection must
     /// close after it (asked for by `close`, or a close-delimited body; `forHead` marks an answer
-    /// to HEAD, which has no body to delimit).
+    /// to HEAD, which has no body to delimit). `reservingBody` more bytes are left writable after
+    /// the head, for a body that can go out in the same write.
     static func write(
         _ head: UpstreamResponseHead, version: HTTPVersion, requestID: String, securityHeaders: [SecurityHeader],
-        close: Bool, extra: [(String, String)] = [], forHead: Bool = false, into out: inout ByteBuffer
+        close: Bool, extra: [(String, String)] = [], forHead: Bool = false, reservingBody: Int = 0,
+        into out: inout ByteBuffer
     ) -> (framing: ResponseFraming, closes: Bool) {
         let status = head.status
         let framing: ResponseFraming
@@ -46,7 +48,7 @@ enum ClientHeadWriting {
         // One write into an exactly reserved region: ByteBuffer's per-call writes (each checking
         // capacity and uniqueness) cost more than the copying itself.
         _ = head.bytes.withUnsafeReadableBytes { raw in
-            out.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { destination -> Int in
+            out.writeWithUnsafeMutableBytes(minimumWritableBytes: size + reservingBody) { destination -> Int in
                 guard let base = destination.baseAddress else { return 0 }
                 var writer = RawWriter(base: base)
                 writer.statusLine(version: version, status: status, standardReason: standardReason, head: head, raw: raw)

@@ -166,17 +166,36 @@ extension ProxyHandler {
         exchange.responseStarted = true
         if quiescing { exchange.closeAfterResponse = true }
         let close = exchange.closeAfterResponse || !exchange.keepAlive
+        // A small body with a length gets room after the head, so both can go out as one write.
+        let reserved = exchange.suppressesBody ? 0 : min(head.contentLength ?? Int.max, Self.bodyInHeadLimit + 1)
         // Empty (shared, unallocated): the writer sizes the head before allocating it once.
         var out = context.channel.allocator.buffer(capacity: 0)
         let client = ClientHeadWriting.write(
             head, version: exchange.head.version, requestID: exchange.requestID,
             securityHeaders: runtime.securityHeaders(overTLS: exchange.overTLS), close: close, extra: exchange.extraHeaders,
-            forHead: exchange.head.method == .HEAD, into: &out)
+            forHead: exchange.head.method == .HEAD, reservingBody: reserved <= Self.bodyInHeadLimit ? reserved : 0,
+            into: &out)
         exchange.framing = client.framing
         // A close-delimited body (HTTP/1.0 client, no length) ends only when the connection does.
         if client.closes { exchange.closeAfterResponse = true }
-        context.write(wrapOutboundOut(.byteBuffer(out)), promise: nil)
         clientNeedsFlush = true
+        if client.framing == .contentLength, reserved > 0, reserved <= Self.bodyInHeadLimit {
+            // Held until the body arrives (usually in this same upstream read), the read ends or
+            // the response does: one write and one iovec fewer per small response.
+            unsentResponseHead = out
+        } else {
+            context.write(wrapOutboundOut(.byteBuffer(out)), promise: nil)
+        }
+    }
+
+    /// Bodies up to this size are copied behind their head instead of written on their own.
+    static let bodyInHeadLimit = 4096
+
+    /// Writes the response head `upstreamResponseHead` held back for its body, if it still is.
+    private func sendUnsentResponseHead(_ context: ChannelHandlerContext) {
+        guard let head = unsentResponseHead else { return }
+        unsentResponseHead = nil
+        context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
     }
 
     func upstreamResponseBody(_ buffer: ByteBuffer, from connection: UpstreamConnection) {
@@ -185,6 +204,15 @@ extension ProxyHandler {
         // Responses to HEAD and CONNECT carry no body, whatever the upstream sends.
         guard exchange.framing != .none, !exchange.suppressesBody, buffer.readableBytes > 0 else { return }
         exchange.bytesOut += buffer.readableBytes
+        if var head = unsentResponseHead {
+            unsentResponseHead = nil  // taken out first, so the append below does not copy it
+            if head.writableBytes >= buffer.readableBytes {
+                head.writeImmutableBuffer(buffer)
+                unsentResponseHead = head
+                return
+            }
+            context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
+        }
         if exchange.framing == .chunked {
             var start = context.channel.allocator.buffer(capacity: 18)
             ResponseWriting.writeChunkStart(size: buffer.readableBytes, into: &start)
@@ -199,6 +227,7 @@ extension ProxyHandler {
 
     func upstreamResponseEnd(from connection: UpstreamConnection) {
         guard let exchange, exchange.upstream === connection, let context else { return }
+        sendUnsentResponseHead(context)
         // Detach before writing `.end`: the next pipelined request may start synchronously inside
         // the write and must find this connection back in the pool.
         exchange.upstream = nil
@@ -238,6 +267,7 @@ extension ProxyHandler {
     func upstreamReadComplete() {
         guard clientNeedsFlush, let context else { return }
         clientNeedsFlush = false
+        sendUnsentResponseHead(context)
         context.flush()
     }
 

@@ -28,6 +28,8 @@ final class ProxyHandler: ChannelDuplexHandler {
     /// The connection's upstream-inactivity timer; see `armTimeout`.
     var upstreamTimer: Scheduled<Void>?
     var clientNeedsFlush = false
+    /// A response head waiting for the small body it has room for (`upstreamResponseHead`).
+    var unsentResponseHead: ByteBuffer?
     var closing = false
     /// When the client last sent bytes; read by the loop's idle sweeper.
     var lastClientRead = NIODeadline.uptimeNanoseconds(0)
@@ -397,6 +399,7 @@ final class ProxyHandler: ChannelDuplexHandler {
     func closeClient() {
         guard !closing, let context else { return }
         closing = true
+        unsentResponseHead = nil
         context.close(promise: nil)
     }
 
