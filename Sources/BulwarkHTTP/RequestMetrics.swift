@@ -111,8 +111,15 @@ public final class RequestMetrics: PendingMetrics {
             }
         }
 
+        /// Every label set's series, and the last one recorded: a loop mostly records the same
+        /// label set request after request, and comparing its key is cheaper than hashing it.
+        private struct State {
+            var series: [Key: Series] = [:]
+            var last: (key: Key, series: Series)?
+        }
+
         private let metrics: RequestMetrics
-        private let series = Mutex<[Key: Series]>([:])
+        private let state = Mutex(State())
 
         public init(metrics: RequestMetrics) {
             self.metrics = metrics
@@ -122,13 +129,17 @@ public final class RequestMetrics: PendingMetrics {
         deinit { flush() }
 
         public func record(_ key: Key, durationNanoseconds: Int64) {
-            let full = series.withLock { series -> Batch? in
+            let full = state.withLock { state -> Batch? in
                 let held: Series
-                if let existing = series[key] {
+                if let last = state.last, last.key == key {
+                    held = last.series
+                } else if let existing = state.series[key] {
                     held = existing
+                    state.last = (key, existing)
                 } else {
                     held = Series(handles: metrics.handles(for: key))
-                    series[key] = held
+                    state.series[key] = held
+                    state.last = (key, held)
                 }
                 held.durations.append(durationNanoseconds)
                 return held.durations.count >= Self.batchSize ? held.take(reserving: true) : nil
@@ -138,7 +149,7 @@ public final class RequestMetrics: PendingMetrics {
 
         /// Hands every held observation to the shared handles.
         public func flush() {
-            let batches = series.withLock { series in series.values.compactMap { $0.take(reserving: false) } }
+            let batches = state.withLock { state in state.series.values.compactMap { $0.take(reserving: false) } }
             for batch in batches { batch.send() }
         }
     }

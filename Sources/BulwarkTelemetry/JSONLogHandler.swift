@@ -112,13 +112,17 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes a record whose fields render themselves, with no metadata dictionary: the same line
     /// swift-log would produce for those fields as metadata, at a fraction of the cost. Callers
-    /// check the level first (as `Logger` does) and ``acceptsRecordFields``.
+    /// check the level first (as `Logger` does) and ``acceptsRecordFields``. The message is a
+    /// literal of the calling code, not data, so it is written without the redaction scan.
     public func log<Fields: LogRecordFields>(
-        level: Logger.Level, message: String, fields: Fields, file: String = #fileID, function: String = #function,
-        line: UInt = #line
+        level: Logger.Level, message: StaticString, fields: Fields, file: String = #fileID,
+        function: String = #function, line: UInt = #line
     ) {
         var out = JSONBuffer(capacity: 512)
-        appendEnvelope(level: level, message: message, file: file, function: function, line: line, to: &out)
+        appendEnvelopeStart(level: level, to: &out)
+        out.append(",\"message\":")
+        message.withUTF8Buffer { out.appendQuoted(utf8: $0) }
+        appendSource(file: file, function: function, line: line, to: &out)
         if includeLogContext {
             let context = LogContext.current
             if !context.isEmpty { appendContext(context, skipping: fields.contextIDs, to: &out) }
@@ -132,13 +136,23 @@ public struct JSONLogHandler: LogHandler {
     private func appendEnvelope(
         level: Logger.Level, message: String, file: String, function: String, line: UInt, to out: inout JSONBuffer
     ) {
+        appendEnvelopeStart(level: level, to: &out)
+        out.append(",\"message\":")
+        redactor.appendRedactedQuoted(message, to: &out)
+        appendSource(file: file, function: function, line: line, to: &out)
+    }
+
+    /// `{"timestamp":…,"level":…,"logger":…`
+    private func appendEnvelopeStart(level: Logger.Level, to out: inout JSONBuffer) {
         out.append("{\"timestamp\":\"")
         RFC3339Timestamp.appendNow(to: &out)
         out.append("\"")
         Self.appendLevel(level, to: &out)
         out.appendRaw(loggerField)
-        out.append(",\"message\":")
-        redactor.appendRedactedQuoted(message, to: &out)
+    }
+
+    /// `,"source":{…}`
+    private func appendSource(file: String, function: String, line: UInt, to out: inout JSONBuffer) {
         out.appendField(",\"source\":{\"file\":", file)
         out.appendField(",\"function\":", function)
         out.append(",\"line\":")
