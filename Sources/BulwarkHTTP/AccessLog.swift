@@ -122,7 +122,7 @@ public struct AccessLogger: Sendable {
         let level: Logger.Level = record.status >= 500 ? .error : (record.status >= 400 ? .notice : .info)
         guard logger.logLevel <= level else { return }
         if let direct {
-            direct.handler.log(level: level, message: "request", fields: AccessLogFields(record: record), function: "log(_:)")
+            direct.handler.log(level: level, literalMessage: "request", fields: AccessLogFields(record: record), function: "log(_:)")
             return
         }
         var metadata: Logger.Metadata = [

@@ -112,10 +112,20 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes a record whose fields render themselves, with no metadata dictionary: the same line
     /// swift-log would produce for those fields as metadata, at a fraction of the cost. Callers
-    /// check the level first (as `Logger` does) and ``acceptsRecordFields``. The message is a
-    /// literal of the calling code, not data, so it is written without the redaction scan.
+    /// check the level first (as `Logger` does) and ``acceptsRecordFields``.
     public func log<Fields: LogRecordFields>(
-        level: Logger.Level, message: StaticString, fields: Fields, file: String = #fileID,
+        level: Logger.Level, message: String, fields: Fields, file: String = #fileID, function: String = #function,
+        line: UInt = #line
+    ) {
+        var out = JSONBuffer(capacity: 512)
+        appendEnvelope(level: level, message: message, file: file, function: function, line: line, to: &out)
+        finishRecord(fields, into: &out)
+    }
+
+    /// The same record with a message that is a literal of the calling code, not data: it is
+    /// written without the redaction scan (the access log's line per request).
+    public func log<Fields: LogRecordFields>(
+        level: Logger.Level, literalMessage message: StaticString, fields: Fields, file: String = #fileID,
         function: String = #function, line: UInt = #line
     ) {
         var out = JSONBuffer(capacity: 512)
@@ -123,6 +133,11 @@ public struct JSONLogHandler: LogHandler {
         out.append(",\"message\":")
         message.withUTF8Buffer { out.appendQuoted(utf8: $0) }
         appendSource(file: file, function: function, line: line, to: &out)
+        finishRecord(fields, into: &out)
+    }
+
+    /// The context ids, the record's fields and the closing brace; then the line goes to the sink.
+    private func finishRecord<Fields: LogRecordFields>(_ fields: Fields, into out: inout JSONBuffer) {
         if includeLogContext {
             let context = LogContext.current
             if !context.isEmpty { appendContext(context, skipping: fields.contextIDs, to: &out) }

@@ -33,14 +33,15 @@ struct GatewayResponseFramingTests {
     }
 
     /// A small body with a length goes out in the same write as its head when it is in the same
-    /// upstream read; these sizes straddle the limit for that, and `/split` sends the head and each
-    /// half of the body in separate reads, so the head must go out on its own first.
+    /// upstream read (`/whole` sends both at once); these sizes straddle the limit for that, and
+    /// `/split` sends the head and each half of the body in separate reads, so the head must go
+    /// out on its own first.
     @Test func lengthDelimitedBodiesArriveWholeWhetherOrNotTheyShareTheHeadsWrite() async throws {
         try await Self.withGateway { port in
             let connection = try RawHTTPConnection(port: port)
             for (route, byte) in [
-                ("/big?n=1", "y"), ("/big?n=4096", "y"), ("/big?n=4097", "y"), ("/split?n=10", "s"), ("/split?n=3000", "s"),
-                ("/split?n=9000", "s"),
+                ("/whole?n=1", "w"), ("/whole?n=4096", "w"), ("/whole?n=4097", "w"), ("/big?n=4096", "y"),
+                ("/split?n=10", "s"), ("/split?n=3000", "s"), ("/split?n=9000", "s"),
             ] {
                 #expect(connection.send("GET \(route) HTTP/1.1\r\nHost: t\r\n\r\n"))
                 let response = try connection.readResponse()

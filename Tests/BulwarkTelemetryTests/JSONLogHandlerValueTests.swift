@@ -1,3 +1,4 @@
+import BulwarkCore
 import BulwarkTelemetry
 import Foundation
 import Logging
@@ -73,5 +74,30 @@ struct JSONLogHandlerValueTests {
         jsonLogger(sink, redactor: redactor).info("scan", metadata: ["note": "sk_live_1"])
         let fields = try #require(try onlyRecord(sink)["metadata"] as? [String: Any])
         #expect(fields["note"] as? String == "[REDACTED:key]")
+    }
+
+    private struct NoFields: LogRecordFields {
+        var contextIDs: LogContextIDs { [] }
+        func appendFields(to out: inout JSONBuffer, redactor: LogRedactor) {}
+    }
+
+    /// A record's message given as `String` may carry data and is scanned; one given as a literal
+    /// of the calling code is written as it is, and both lines are otherwise the same.
+    @Test func recordMessagesAreScannedUnlessTheyAreLiterals() throws {
+        let sink = MemorySink()
+        var redactor = LogRedactor.standard
+        redactor.extraScanner = { $0.replacingOccurrences(of: "request", with: "[X]") }
+        let handler = JSONLogHandler(label: "t", sink: sink, redactor: redactor)
+        handler.log(level: .info, message: "request", fields: NoFields())
+        handler.log(level: .info, literalMessage: "request", fields: NoFields())
+        #expect(try parseLine(sink.lines[0])["message"] as? String == "[X]")
+        #expect(try parseLine(sink.lines[1])["message"] as? String == "request")
+        var scanned = try parseLine(sink.lines[0])
+        var literal = try parseLine(sink.lines[1])
+        for volatile in ["timestamp", "message", "source"] {
+            scanned[volatile] = nil
+            literal[volatile] = nil
+        }
+        #expect(NSDictionary(dictionary: scanned).isEqual(to: literal))
     }
 }

@@ -7,6 +7,7 @@ Listens on 127.0.0.1 (port from argv[1], 0 = any), prints "PORT <n>" once listen
   GET  /hang            accepts the request and never answers
   GET  /close-mid?n=N&sent=S  promises N bytes (100000), sends S (1000), then closes the connection
   GET  /split?n=N       N bytes of 's' with a length, the head and each half of the body 50 ms apart
+  GET  /whole?n=N       N bytes of 'w' with a length, head and body in one send
   GET  /close-early     closes the connection without answering
   GET  /ambiguous-length  200 with both Content-Length and Transfer-Encoding (a smuggling shape)
   GET  /connection-names-length  200 "hello" whose Connection header names Content-Length
@@ -132,6 +133,10 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(0.05)
                 self.wfile.write(part)
                 self.wfile.flush()
+        elif path == "/whole":
+            n = int(parse_qs(url.query).get("n", ["0"])[0])
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % n + b"w" * n)
+            self.wfile.flush()
         elif path == "/close-early":
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True

@@ -43,14 +43,14 @@ let benchmarks: @Sendable () -> Void = {
         let handler = JSONLogHandler(label: "bulwark.access", sink: NullSink(), level: .info)
         benchmark.startMeasurement()
         for index in benchmark.scaledIterations {
-            handler.log(level: .info, message: "request", fields: RequestFields(status: 200 + index & 1))
+            handler.log(level: .info, literalMessage: "request", fields: RequestFields(status: 200 + index & 1))
         }
     }
 
     Benchmark("log line: typed record + buffered write to /dev/null") { benchmark in
         measureBufferedToDevNull(benchmark) { sink in
             let handler = JSONLogHandler(label: "bulwark.access", sink: sink, level: .info)
-            return { index in handler.log(level: .info, message: "request", fields: RequestFields(status: 200 + index & 1)) }
+            return { index in handler.log(level: .info, literalMessage: "request", fields: RequestFields(status: 200 + index & 1)) }
         }
     }
 

@@ -45,8 +45,9 @@ enum ClientHeadWriting {
         for (name, value) in extra { size += name.utf8.count + value.utf8.count + 4 }
         size += 96  // length or chunking, connection, the blank line
 
-        // One write into an exactly reserved region: ByteBuffer's per-call writes (each checking
-        // capacity and uniqueness) cost more than the copying itself.
+        // One write into a region reserved up front (with room for `reservingBody` after it):
+        // ByteBuffer's per-call writes (each checking capacity and uniqueness) cost more than the
+        // copying itself.
         _ = head.bytes.withUnsafeReadableBytes { raw in
             out.writeWithUnsafeMutableBytes(minimumWritableBytes: size + reservingBody) { destination -> Int in
                 guard let base = destination.baseAddress else { return 0 }

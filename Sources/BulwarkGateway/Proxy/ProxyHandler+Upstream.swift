@@ -166,8 +166,10 @@ extension ProxyHandler {
         exchange.responseStarted = true
         if quiescing { exchange.closeAfterResponse = true }
         let close = exchange.closeAfterResponse || !exchange.keepAlive
-        // A small body with a length gets room after the head, so both can go out as one write.
-        let reserved = exchange.suppressesBody ? 0 : min(head.contentLength ?? Int.max, Self.bodyInHeadLimit + 1)
+        // A small body with a length gets room after the head, so both can go out as one write
+        // (not for answers that carry no body whatever their length says).
+        let bodyless = exchange.suppressesBody || status == 204 || status == 304
+        let reserved = bodyless ? 0 : min(head.contentLength ?? Int.max, Self.bodyInHeadLimit + 1)
         // Empty (shared, unallocated): the writer sizes the head before allocating it once.
         var out = context.channel.allocator.buffer(capacity: 0)
         let client = ClientHeadWriting.write(

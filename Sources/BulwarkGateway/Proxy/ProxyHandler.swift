@@ -350,6 +350,7 @@ final class ProxyHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
+        unsentResponseHead = nil
         upstreamTimer?.cancel()
         upstreamTimer = nil
         if let exchange {
@@ -397,9 +398,9 @@ final class ProxyHandler: ChannelDuplexHandler {
     }
 
     func closeClient() {
+        unsentResponseHead = nil
         guard !closing, let context else { return }
         closing = true
-        unsentResponseHead = nil
         context.close(promise: nil)
     }
 

@@ -49,6 +49,7 @@ struct UpstreamRequestHead {
             }
         }
         // A `Connection` header naming the length drops it, and the body is framed without it.
+        // (Vetting refuses such requests with 400 first; this keeps the writer safe on its own.)
         if hasLength, !tokens.isEmpty, HeaderRewriting.isListed("content-length", tokens) { hasLength = false }
         size += Self.gatewayNamesSize + facts.forwardedFor.utf8.count + facts.forwardedProto.utf8.count
         size += facts.requestID.utf8.count + facts.traceparent.utf8.count
