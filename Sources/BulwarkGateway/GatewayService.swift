@@ -70,7 +70,10 @@ public final class GatewayService: Service, Sendable {
     }
 
     public func run() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: config.threads)
+        let (group, pinned) = EventLoopPinning.makeGroup(threads: config.threads, affinity: config.cpuAffinity)
+        logger.info("event loops", metadata: [
+            "threads": "\(config.threads)", "cpus": "\(pinned.map { $0.map(String.init).joined(separator: ",") } ?? "any")",
+        ])
         do {
             let server = try await start(group: group)
             if let address = server.localAddress { await onListening(address) }

@@ -85,6 +85,7 @@ struct ConfigLoaderDefaultsTests {
             client-idle-timeout: 2m
             max-connections: 500
             threads: 3
+            cpu-affinity: off
             trusted-proxies: [10.0.0.5, 10.0.0.6]
             logging: {format: text, level: debug, access: false}
             upstreams:
@@ -100,6 +101,7 @@ struct ConfigLoaderDefaultsTests {
         #expect(config.clientIdleTimeout == .seconds(120))
         #expect(config.maxConnections == 500)
         #expect(config.threads == 3)
+        #expect(config.cpuAffinity == .off)
         #expect(config.trustedProxies == ["10.0.0.5", "10.0.0.6"])
         #expect(config.logging.format == "text")
         #expect(config.logging.level == "debug")
@@ -352,6 +354,7 @@ struct ConfigLoaderErrorTests {
         ("logging: {rotate: 1GB}", "logging.rotate", "'1GB' is not a size between 1KB and 100MB"),
         ("logging: {keep: 11}", "logging.keep", "'11' is not an integer in 1...10"),
         ("threads: 0", "threads", "'0' is not an integer in 1...256"),
+        ("cpu-affinity: pinned", "cpu-affinity", "'pinned' is not auto or off"),
     ])
     func badValuesNameTheKey(yaml: String, key: String, problem: String) {
         let error = configError(yaml: yaml)

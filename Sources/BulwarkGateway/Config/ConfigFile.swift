@@ -31,8 +31,8 @@ struct ConfigFile {
                 file.scalars[name] = try scalar(value, key: name)
             case "drain-timeout", "drain-delay":
                 file.scalars[name] = try scalar(value, key: name)
-            case "threads":
-                file.scalars["threads"] = try scalar(value, key: "threads")
+            case "threads", "cpu-affinity":
+                file.scalars[name] = try scalar(value, key: name)
             case "max-connections":
                 file.scalars["max-connections"] = try scalar(value, key: "max-connections")
             case "client-idle-timeout":
@@ -66,7 +66,7 @@ struct ConfigFile {
             default:
                 throw unknown(name, at: nil, allowed: [
                     "listen", "state", "state-failure", "state-lease", "upstreams", "routes", "protection", "auth", "logging", "admin", "tracing", "audit", "trusted-proxies",
-                    "drain-timeout", "drain-delay", "threads", "max-connections", "client-idle-timeout",
+                    "drain-timeout", "drain-delay", "threads", "cpu-affinity", "max-connections", "client-idle-timeout",
                 ])
             }
         }

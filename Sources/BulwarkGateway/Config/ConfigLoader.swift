@@ -99,6 +99,11 @@ public enum ConfigLoader {
         config.drainDelay = try duration(reader, "drain-delay", default: config.drainDelay)
         config.clientIdleTimeout = try duration(reader, "client-idle-timeout", default: config.clientIdleTimeout)
         config.threads = try integer(reader, "threads", default: config.threads, range: 1...256)
+        let affinity = reader.string(forKey: "cpu-affinity", default: config.cpuAffinity.rawValue)
+        guard let cpuAffinity = CPUAffinity(rawValue: affinity) else {
+            throw ConfigError(key: "cpu-affinity", "'\(affinity)' is not auto or off")
+        }
+        config.cpuAffinity = cpuAffinity
         config.maxConnections = try integer(reader, "max-connections", default: config.maxConnections, range: 1...1_000_000)
 
         config.logging.format = reader.string(forKey: "logging.format", default: "json")

@@ -41,6 +41,8 @@ public struct GatewayConfig: Sendable {
     public var useSampleUpstream: Bool = true
     /// Event-loop threads; defaults to one per core.
     public var threads: Int = System.coreCount
+    /// Whether each event loop gets a CPU of its own (see `CPUAffinity`).
+    public var cpuAffinity: CPUAffinity = .auto
     /// Cap on concurrently open client connections; beyond it new connections are refused.
     public var maxConnections: Int = 10_000
     /// Idle client connections are closed after this long, which also bounds slow-header attacks.
