@@ -45,14 +45,22 @@ enum EventLoopPinning {
         return cpus.isEmpty ? nil : cpus.sorted()
     }
 
-    /// The group for `threads` loops, pinned as `plan` says; returns the CPUs it pinned to.
+    /// The group for `threads` loops, pinned as `plan` says; returns the CPUs it pinned to (nil:
+    /// none). Only CPUs both allowed and online are used: NIO stops the process if the kernel
+    /// refuses a pinning, and those are the CPUs it accepts.
     static func makeGroup(threads: Int, affinity: CPUAffinity) -> (group: MultiThreadedEventLoopGroup, pinned: [Int]?) {
         #if os(Linux)
         if affinity == .auto, let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let allowed = allowedCPUs(status: status),
-            let cpus = plan(threads: threads, affinity: affinity, allowedCPUs: allowed)
+            var allowed = allowedCPUs(status: status)
         {
-            return (MultiThreadedEventLoopGroup(pinnedCPUIDs: cpus), cpus)
+            if let online = try? String(contentsOfFile: "/sys/devices/system/cpu/online", encoding: .utf8),
+                let onlineCPUs = cpuList(Substring(online))
+            {
+                allowed = allowed.filter(Set(onlineCPUs).contains)
+            }
+            if let cpus = plan(threads: threads, affinity: affinity, allowedCPUs: allowed) {
+                return (MultiThreadedEventLoopGroup(pinnedCPUIDs: cpus), cpus)
+            }
         }
         #endif
         return (MultiThreadedEventLoopGroup(numberOfThreads: threads), nil)
