@@ -2,7 +2,7 @@ import Foundation
 import NIOPosix
 
 /// Where the gateway's event loops may run (config `cpu-affinity`).
-public enum CPUAffinity: String, Sendable, CaseIterable {
+public enum CPUAffinity: String, Sendable {
     /// Each event loop on a CPU of its own, when the process may use at least as many CPUs as
     /// there are loops. Two loops that share a CPU wait on each other: on a 2-core host shared
     /// with the upstream and the clients, one loop waiting out the other's scheduler slice put

@@ -78,7 +78,11 @@ struct ClientRequestParser {
                 buffer.moveReaderIndex(to: buffer.writerIndex)
                 return nil
             case .head:
-                guard let bytes = try takeHead(from: &buffer) else { return nil }
+                // The head, or an empty line before one.
+                guard
+                    let bytes = try lines.take(
+                        throughBlankLine: true, from: &buffer, limit: Self.maximumHeadBytes, tooLong: ParseError.headTooLarge)
+                else { return nil }
                 if bytes.readableBytes == 2 {
                     emptyLines += 1
                     if emptyLines > Self.maximumEmptyLines { throw .malformedRequestLine }
@@ -127,15 +131,6 @@ struct ClientRequestParser {
         guard !trailers.isEmpty else { return .end(nil) }
         defer { trailers = [] }
         return .end(HTTPHeaders(trailers))
-    }
-
-    /// The head (or an empty line before one), through its CRLFs; nil until it has arrived.
-    private mutating func takeHead(from buffer: inout ByteBuffer) throws(ParseError) -> ByteBuffer? {
-        switch lines.take(throughBlankLine: true, from: &buffer, limit: Self.maximumHeadBytes) {
-        case .taken(let bytes): return bytes
-        case .needMore: return nil
-        case .tooLong: throw .headTooLarge
-        }
     }
 
     private static func controlsConnection(_ name: String) -> Bool {

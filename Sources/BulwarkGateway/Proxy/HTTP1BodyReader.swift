@@ -110,11 +110,8 @@ struct HTTP1BodyReader {
         }
     }
 
+    /// One line through its CRLF, at most `limit` bytes; nil until it has arrived.
     private mutating func takeLine(from buffer: inout ByteBuffer, limit: Int) throws(Failure) -> ByteBuffer? {
-        switch lines.take(throughBlankLine: false, from: &buffer, limit: limit) {
-        case .taken(let line): return line
-        case .needMore: return nil
-        case .tooLong: throw .malformedChunk
-        }
+        try lines.take(throughBlankLine: false, from: &buffer, limit: limit, tooLong: Failure.malformedChunk)
     }
 }

@@ -175,13 +175,6 @@ extension HTTP1Syntax {
 /// Collects a line (through CRLF) or a head (through the blank line) that may arrive split across
 /// reads, keeping what it has searched so a byte is scanned once however the bytes are cut.
 struct HTTP1LineReader {
-    enum Result {
-        case taken(ByteBuffer)
-        case needMore
-        /// `limit` bytes arrived without the terminator.
-        case tooLong
-    }
-
     private var pending: ByteBuffer?
     /// How much of `pending` has been searched for the terminator already.
     private var scanned = 0
@@ -192,8 +185,11 @@ struct HTTP1LineReader {
     }
 
     /// Everything through the first CRLF (`blankLine` false), or through the first empty line;
-    /// bytes of an unfinished line are kept for the next call.
-    mutating func take(throughBlankLine blankLine: Bool, from buffer: inout ByteBuffer, limit: Int) -> Result {
+    /// nil until it has arrived (bytes of an unfinished line are kept for the next call). Throws
+    /// `tooLong` once `limit` bytes arrived without the terminator.
+    mutating func take<Failure: Error>(
+        throughBlankLine blankLine: Bool, from buffer: inout ByteBuffer, limit: Int, tooLong: Failure
+    ) throws(Failure) -> ByteBuffer? {
         var start = 1
         if var kept = pending {
             pending = nil
@@ -213,12 +209,12 @@ struct HTTP1LineReader {
             }
             return nil
         }
-        if let end, let taken = buffer.readSlice(length: end) { return .taken(taken) }
-        if buffer.readableBytes >= limit { return .tooLong }
+        if let end, let taken = buffer.readSlice(length: end) { return taken }
+        if buffer.readableBytes >= limit { throw tooLong }
         if buffer.readableBytes > 0 {
             scanned = buffer.readableBytes
             pending = buffer.readSlice(length: buffer.readableBytes)
         }
-        return .needMore
+        return nil
     }
 }

@@ -169,19 +169,19 @@ extension ProxyHandler {
         // A small body with a length gets room after the head, so both can go out as one write
         // (not for answers that carry no body whatever their length says).
         let bodyless = exchange.suppressesBody || status == 204 || status == 304
-        let reserved = bodyless ? 0 : min(head.contentLength ?? Int.max, Self.bodyInHeadLimit + 1)
+        var bodyRoom = 0
+        if !bodyless, let length = head.contentLength, length <= Self.bodyInHeadLimit { bodyRoom = length }
         // Empty (shared, unallocated): the writer sizes the head before allocating it once.
         var out = context.channel.allocator.buffer(capacity: 0)
         let client = ClientHeadWriting.write(
             head, version: exchange.head.version, requestID: exchange.requestID,
             securityHeaders: runtime.securityHeaders(overTLS: exchange.overTLS), close: close, extra: exchange.extraHeaders,
-            forHead: exchange.head.method == .HEAD, reservingBody: reserved <= Self.bodyInHeadLimit ? reserved : 0,
-            into: &out)
+            forHead: exchange.head.method == .HEAD, reservingBody: bodyRoom, into: &out)
         exchange.framing = client.framing
         // A close-delimited body (HTTP/1.0 client, no length) ends only when the connection does.
         if client.closes { exchange.closeAfterResponse = true }
         clientNeedsFlush = true
-        if client.framing == .contentLength, reserved > 0, reserved <= Self.bodyInHeadLimit {
+        if client.framing == .contentLength, bodyRoom > 0 {
             // Held until the body arrives (usually in this same upstream read), the read ends or
             // the response does: one write and one iovec fewer per small response.
             unsentResponseHead = out

@@ -64,7 +64,10 @@ struct UpstreamResponseParser {
                 if buffer.readableBytes > 0 { throw .unexpectedBytes }
                 return nil
             case .head:
-                guard let bytes = try takeHead(from: &buffer) else { return nil }
+                guard
+                    let bytes = try lines.take(
+                        throughBlankLine: true, from: &buffer, limit: Self.maximumHeadBytes, tooLong: ParseError.headTooLarge)
+                else { return nil }
                 let head = try Self.parseHead(bytes, toHEAD: responseToHEAD)
                 if head.status < 200 {
                     if head.status == 101 { throw .switchingProtocols }
@@ -119,17 +122,6 @@ struct UpstreamResponseParser {
         lines.reset()
         body.reset()
         return ends
-    }
-
-    // MARK: framing
-
-    /// The head, through its blank line; nil until it has arrived.
-    private mutating func takeHead(from buffer: inout ByteBuffer) throws(ParseError) -> ByteBuffer? {
-        switch lines.take(throughBlankLine: true, from: &buffer, limit: Self.maximumHeadBytes) {
-        case .taken(let bytes): return bytes
-        case .needMore: return nil
-        case .tooLong: throw .headTooLarge
-        }
     }
 
     // MARK: heads
